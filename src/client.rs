@@ -1,0 +1,446 @@
+//! [`Client`], the handle every call goes through, and [`ClientBuilder`].
+//!
+//! A call is: validate and build the operation's request, get credentials, sign, send
+//! through the [`Transport`], decode. None of these steps knows which operation it serves.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::{validate_region, Endpoint, Env};
+use crate::credentials::{Credentials, EnvironmentProvider, ProvideCredentials};
+use crate::error::Error;
+use crate::operation::{self, Operation, OperationRequest};
+use crate::paginator::Paginator;
+use crate::sigv4::{self, SignableRequest, SigningKey, SigningParams};
+use crate::stages::{GetStagesOutput, GetStagesRequest};
+use crate::transport::{HttpRequest, Timeouts, Transport, TransportError, UreqTransport};
+
+/// The signing name of API Gateway (V1 and V2 share it).
+pub(crate) const SIGNING_NAME: &str = "apigateway";
+
+/// The default cap on a response body: 16 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A client for API Gateway V2.
+///
+/// Cheap to clone (an `Arc` inside) and `Send + Sync`: clones share one connection pool,
+/// one credentials provider and one signing-key cache, so one client can serve many
+/// threads.
+///
+/// ```no_run
+/// # fn main() -> Result<(), apigwv2::Error> {
+/// let client = apigwv2::Client::from_env()?;
+/// for stage in client.stages("a1b2c3d4e5") {
+///     let stage = stage?;
+///     println!("{} {:?}", stage.stage_name, stage.last_updated_date);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    region: String,
+    endpoint: Endpoint,
+    credentials: Arc<dyn ProvideCredentials>,
+    transport: Arc<dyn Transport>,
+    clock: Arc<dyn Clock>,
+    max_response_bytes: u64,
+    key_cache: Mutex<Option<CachedKey>>,
+}
+
+/// The signing key of one day, for one secret. Region and service are fixed per client.
+struct CachedKey {
+    date: [u8; 8],
+    secret: String,
+    key: SigningKey,
+}
+
+impl std::fmt::Debug for CachedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CachedKey(** redacted **)")
+    }
+}
+
+impl Client {
+    /// A builder with nothing set: every setting comes from its methods.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment, like the AWS CLI:
+    ///
+    /// - region: `AWS_REGION`, then `AWS_DEFAULT_REGION`;
+    /// - credentials: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`;
+    /// - endpoint: `AWS_ENDPOINT_URL_APIGATEWAYV2`, then `AWS_ENDPOINT_URL` (both skipped
+    ///   when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`), then the region's default.
+    ///
+    /// A missing setting is an [`Error::Config`] or [`Error::InvalidCredentials`] that
+    /// names what to set.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::builder().env(Env::process()).build()
+    }
+
+    /// The region requests are signed for.
+    pub fn region(&self) -> &str {
+        &self.inner.region
+    }
+
+    /// The endpoint requests go to.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.inner.endpoint
+    }
+
+    /// Fetches one page of stages.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), apigwv2::Error> {
+    /// # let client = apigwv2::Client::from_env()?;
+    /// use apigwv2::GetStagesRequest;
+    /// let page = client.get_stages(&GetStagesRequest::new("a1b2c3").max_results(25))?;
+    /// println!("{} stages, more: {}", page.items.len(), page.next_token.is_some());
+    /// # Ok(()) }
+    /// ```
+    pub fn get_stages(&self, request: &GetStagesRequest) -> Result<GetStagesOutput, Error> {
+        self.invoke(request)
+    }
+
+    /// All stages of an API, fetched lazily page by page.
+    pub fn stages(&self, api_id: impl Into<String>) -> Paginator<GetStagesRequest> {
+        Paginator::new(self.clone(), GetStagesRequest::new(api_id))
+    }
+
+    /// Runs one operation: validate, sign, send, decode.
+    pub(crate) fn invoke<O: Operation>(&self, input: &O) -> Result<O::Output, Error> {
+        let request = input.request()?;
+        let credentials = self.inner.credentials.provide_credentials()?;
+        credentials.validate()?;
+        let attempts = 1;
+        let now = OffsetDateTime::from(self.inner.clock.now());
+        let http = self.sign(&request, &credentials, now);
+        let response = self
+            .inner
+            .transport
+            .send(&http, self.inner.max_response_bytes)
+            .map_err(|e| transport_error(O::NAME, e, attempts))?;
+        if response.body.len() as u64 > self.inner.max_response_bytes {
+            return Err(Error::ResponseTooLarge {
+                operation: O::NAME,
+                limit: self.inner.max_response_bytes,
+            });
+        }
+        operation::decode::<O>(&response, attempts)
+    }
+
+    fn signing_key(&self, credentials: &Credentials, amz_date: &str) -> SigningKey {
+        let mut date = [0u8; 8];
+        date.copy_from_slice(&amz_date.as_bytes()[..8]);
+        let mut cache = self
+            .inner
+            .key_cache
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(c) = cache.as_ref() {
+            if c.date == date && c.secret == credentials.secret_access_key() {
+                return c.key.clone();
+            }
+        }
+        let key = sigv4::derive_signing_key(
+            credentials.secret_access_key(),
+            &amz_date[..8],
+            &self.inner.region,
+            SIGNING_NAME,
+        );
+        *cache = Some(CachedKey {
+            date,
+            secret: credentials.secret_access_key().to_owned(),
+            key: key.clone(),
+        });
+        key
+    }
+
+    fn sign(&self, request: &OperationRequest, credentials: &Credentials, now: OffsetDateTime) -> HttpRequest {
+        let host = self.inner.endpoint.host_header();
+        let mut path = String::with_capacity(self.inner.endpoint.base_path().len() + request.path.len());
+        path.push_str(self.inner.endpoint.base_path());
+        path.push_str(&request.path);
+        let headers = [("host", host)];
+        let signable = SignableRequest {
+            method: request.method,
+            path: &path,
+            query: &request.query,
+            headers: &headers,
+            body: b"",
+        };
+        let params = SigningParams::new(credentials, &self.inner.region, SIGNING_NAME, now);
+        let amz_date = sigv4::format_amz_date(now);
+        let key = self.signing_key(credentials, &amz_date);
+        let signed = sigv4::sign_with_key(&signable, &params, &key);
+        let mut path_and_query = path;
+        if !request.query.is_empty() {
+            path_and_query.push('?');
+            path_and_query.push_str(&request.query);
+        }
+        let mut http = HttpRequest::new(request.method, self.inner.endpoint.url_for_path(&path_and_query));
+        http.headers.reserve(signed.headers().len() + 1);
+        http.headers.push(("host".to_owned(), host.to_owned()));
+        for (name, value) in signed.headers() {
+            http.headers.push(((*name).to_owned(), value.clone()));
+        }
+        http
+    }
+}
+
+fn transport_error(operation: &'static str, e: TransportError, attempts: u32) -> Error {
+    if let Some(limit) = e.body_limit {
+        return Error::ResponseTooLarge { operation, limit };
+    }
+    Error::Transport {
+        operation,
+        kind: e.kind,
+        message: e.message,
+        attempts,
+    }
+}
+
+/// Builds a [`Client`]. Settings made here win over the environment.
+///
+/// ```
+/// # fn main() -> Result<(), apigwv2::Error> {
+/// use apigwv2::{Client, Credentials};
+/// let client = Client::builder()
+///     .region("eu-west-1")
+///     .credentials(Credentials::new("AKID", "SECRET", None::<String>))
+///     .endpoint_url("http://127.0.0.1:8080")
+///     .build()?;
+/// assert_eq!(client.region(), "eu-west-1");
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Default)]
+#[must_use]
+pub struct ClientBuilder {
+    region: Option<String>,
+    credentials: Option<Credentials>,
+    provider: Option<Arc<dyn ProvideCredentials>>,
+    endpoint_url: Option<String>,
+    env: Option<Env>,
+    transport: Option<Arc<dyn Transport>>,
+    clock: Option<Arc<dyn Clock>>,
+    timeouts: Timeouts,
+    max_response_bytes: Option<u64>,
+}
+
+impl ClientBuilder {
+    /// The region, e.g. `eu-west-1`. Defaults to the environment's (see
+    /// [`ClientBuilder::env`]); without either, `build` fails.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Static credentials. Defaults to the environment's (see [`ClientBuilder::env`]);
+    /// without either, `build` fails.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self.provider = None;
+        self
+    }
+
+    /// A provider asked for credentials before every request, for credentials that change.
+    /// Replaces [`ClientBuilder::credentials`].
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.provider = Some(Arc::new(provider));
+        self.credentials = None;
+        self
+    }
+
+    /// The endpoint to send requests to, e.g. `http://127.0.0.1:4566` for LocalStack.
+    /// Defaults to the environment's override, then `https://apigateway.{region}.amazonaws.com`.
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Reads region, credentials and endpoint overrides from this environment snapshot
+    /// for whatever is not set on the builder. Defaults to none: a plain builder reads no
+    /// environment variable. [`Client::from_env`] uses [`Env::process`].
+    pub fn env(mut self, env: Env) -> Self {
+        self.env = Some(env);
+        self
+    }
+
+    /// Time allowed to connect (DNS, TCP, TLS). Defaults to 3.1 s.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.connect = timeout;
+        self
+    }
+
+    /// Time allowed for one request, from sending to the last byte of the response.
+    /// Defaults to 30 s.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.attempt = timeout;
+        self
+    }
+
+    /// The largest response body read, in bytes; a larger one is an
+    /// [`Error::ResponseTooLarge`]. Defaults to 16 MiB ([`DEFAULT_MAX_RESPONSE_BYTES`]).
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// The HTTP transport. Defaults to [`UreqTransport`] with the configured timeouts (which
+    /// do not apply to a transport given here).
+    pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// The clock used for signing. Defaults to the system clock.
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// Resolves every setting and builds the client. Nothing is sent.
+    pub fn build(self) -> Result<Client, Error> {
+        let env = self.env.clone().unwrap_or_default();
+        let region = match self.region {
+            Some(r) => r,
+            None => env
+                .first_of(&["AWS_REGION", "AWS_DEFAULT_REGION"])
+                .map(|(_, v)| v.to_owned())
+                .ok_or_else(|| Error::Config {
+                    message: "no region: call ClientBuilder::region or set AWS_REGION (or AWS_DEFAULT_REGION)".into(),
+                })?,
+        };
+        validate_region(&region)?;
+        let credentials: Arc<dyn ProvideCredentials> = match (self.credentials, self.provider) {
+            (Some(c), _) => {
+                c.validate()?;
+                Arc::new(c)
+            }
+            (None, Some(p)) => p,
+            (None, None) => match EnvironmentProvider::new(env.clone()).credentials()? {
+                Some(c) => Arc::new(c),
+                None => {
+                    return Err(Error::InvalidCredentials {
+                        message: "no credentials: call ClientBuilder::credentials or set \
+                                  AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+                            .into(),
+                    })
+                }
+            },
+        };
+        let endpoint = match self.endpoint_url {
+            Some(url) => Endpoint::parse(&url)?,
+            None => {
+                let ignore = env
+                    .get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+                    .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+                match env.first_of(&["AWS_ENDPOINT_URL_APIGATEWAYV2", "AWS_ENDPOINT_URL"]) {
+                    Some((name, url)) if !ignore => Endpoint::parse(url).map_err(|e| Error::Config {
+                        message: format!("{name}: {}", e.message().unwrap_or_default()),
+                    })?,
+                    _ => Endpoint::for_region(&region),
+                }
+            }
+        };
+        let transport = match self.transport {
+            Some(t) => t,
+            None => Arc::new(UreqTransport::new(self.timeouts)),
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                region,
+                endpoint,
+                credentials,
+                transport,
+                clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+                max_response_bytes: self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+                key_cache: Mutex::new(None),
+            }),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> Env {
+        Env::from_vars(vars.iter().copied())
+    }
+
+    const KEYS: [(&str, &str); 2] = [("AWS_ACCESS_KEY_ID", "AKID"), ("AWS_SECRET_ACCESS_KEY", "SECRET")];
+
+    #[test]
+    fn client_is_send_sync_clone() {
+        fn check<T: Send + Sync + Clone + 'static>() {}
+        check::<Client>();
+    }
+
+    #[test]
+    fn region_precedence() {
+        let e = env(&[KEYS[0], KEYS[1], ("AWS_REGION", "eu-west-1"), ("AWS_DEFAULT_REGION", "us-east-2")]);
+        let c = Client::builder().env(e.clone()).build().unwrap();
+        assert_eq!(c.region(), "eu-west-1");
+        let c = Client::builder().env(e).region("ap-south-1").build().unwrap();
+        assert_eq!(c.region(), "ap-south-1");
+        let c = Client::builder()
+            .env(env(&[KEYS[0], KEYS[1], ("AWS_DEFAULT_REGION", "us-east-2")]))
+            .build()
+            .unwrap();
+        assert_eq!(c.region(), "us-east-2");
+        assert_eq!(c.endpoint().to_string(), "https://apigateway.us-east-2.amazonaws.com");
+    }
+
+    #[test]
+    fn missing_settings_name_what_to_set() {
+        let e = Client::builder().env(env(&KEYS)).build().unwrap_err();
+        assert!(e.to_string().contains("set AWS_REGION"), "{e}");
+        let e = Client::builder().env(env(&[("AWS_REGION", "eu-west-1")])).build().unwrap_err();
+        assert!(e.to_string().contains("AWS_ACCESS_KEY_ID"), "{e}");
+        let e = Client::builder().region("eu west").credentials(Credentials::new("a", "b", None::<String>)).build().unwrap_err();
+        assert!(matches!(e, Error::Config { .. }), "{e}");
+    }
+
+    #[test]
+    fn endpoint_precedence() {
+        let base = [KEYS[0], KEYS[1], ("AWS_REGION", "eu-west-1")];
+        let mut vars = base.to_vec();
+        vars.push(("AWS_ENDPOINT_URL", "http://127.0.0.1:1"));
+        let c = Client::builder().env(env(&vars)).build().unwrap();
+        assert_eq!(c.endpoint().to_string(), "http://127.0.0.1:1");
+        vars.push(("AWS_ENDPOINT_URL_APIGATEWAYV2", "http://127.0.0.1:2"));
+        let c = Client::builder().env(env(&vars)).build().unwrap();
+        assert_eq!(c.endpoint().to_string(), "http://127.0.0.1:2");
+        let c = Client::builder().env(env(&vars)).endpoint_url("http://localhost:3").build().unwrap();
+        assert_eq!(c.endpoint().to_string(), "http://localhost:3");
+        vars.push(("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"));
+        let c = Client::builder().env(env(&vars)).build().unwrap();
+        assert_eq!(c.endpoint().to_string(), "https://apigateway.eu-west-1.amazonaws.com");
+        let e = Client::builder()
+            .env(env(&[KEYS[0], KEYS[1], ("AWS_REGION", "eu-west-1"), ("AWS_ENDPOINT_URL", "ftp://x")]))
+            .build()
+            .unwrap_err();
+        assert!(e.to_string().contains("AWS_ENDPOINT_URL: endpoint URL"), "{e}");
+    }
+
+    #[test]
+    fn bad_credentials_fail_at_build_without_quoting_them() {
+        let e = Client::builder()
+            .region("eu-west-1")
+            .credentials(Credentials::new("AKID", "SEC\nRET", None::<String>))
+            .build()
+            .unwrap_err();
+        assert!(matches!(e, Error::InvalidCredentials { .. }));
+        assert!(!e.to_string().contains("SEC"), "{e}");
+    }
+}

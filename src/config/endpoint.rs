@@ -1,0 +1,202 @@
+//! Where requests go: a parsed base URL, from an override or from the region.
+
+use std::fmt;
+
+use crate::error::Error;
+
+/// A parsed endpoint: scheme, host, optional port and optional base path.
+///
+/// ```
+/// use apigwv2::config::Endpoint;
+/// let e = Endpoint::parse("http://127.0.0.1:4566/prefix/").unwrap();
+/// assert_eq!(e.host_header(), "127.0.0.1:4566");
+/// assert_eq!(e.url("/v2/apis"), "http://127.0.0.1:4566/prefix/v2/apis");
+/// assert_eq!(Endpoint::for_region("cn-north-1").to_string(), "https://apigateway.cn-north-1.amazonaws.com.cn");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    scheme: &'static str,
+    host: String,
+    port: Option<u16>,
+    base_path: String,
+    host_header: String,
+}
+
+impl Endpoint {
+    /// The default endpoint for a region: `https://apigateway.{region}.amazonaws.com`, or
+    /// `.amazonaws.com.cn` for the China regions. The region must already be valid.
+    pub fn for_region(region: &str) -> Self {
+        let suffix = if region.starts_with("cn-") {
+            "amazonaws.com.cn"
+        } else {
+            "amazonaws.com"
+        };
+        let host = format!("apigateway.{region}.{suffix}");
+        Self {
+            scheme: "https",
+            host_header: host.clone(),
+            host,
+            port: None,
+            base_path: String::new(),
+        }
+    }
+
+    /// Parses an endpoint URL such as `https://example.com` or `http://127.0.0.1:8080/base`.
+    /// Only `http` and `https` are accepted; a query, fragment or user name is an error.
+    pub fn parse(url: &str) -> Result<Self, Error> {
+        let bad = |why: &str| Error::Config {
+            message: format!("endpoint URL {:?} {why}", url.chars().take(200).collect::<String>()),
+        };
+        if url.chars().any(|c| c.is_control() || c == ' ') {
+            return Err(bad("contains a blank or control character"));
+        }
+        let (scheme, rest) = if let Some(r) = url.strip_prefix("https://") {
+            ("https", r)
+        } else if let Some(r) = url.strip_prefix("http://") {
+            ("http", r)
+        } else {
+            return Err(bad("must start with http:// or https://"));
+        };
+        if rest.contains(['?', '#']) {
+            return Err(bad("must not have a query or fragment"));
+        }
+        let (authority, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        if authority.contains('@') {
+            return Err(bad("must not contain a user name or password"));
+        }
+        let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+            let end = v6.find(']').ok_or_else(|| bad("has an unclosed IPv6 bracket"))?;
+            let host = &authority[..end + 2];
+            match &v6[end + 1..] {
+                "" => (host, None),
+                p => (host, Some(p.strip_prefix(':').ok_or_else(|| bad("has junk after the IPv6 address"))?)),
+            }
+        } else {
+            match authority.rsplit_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (authority, None),
+            }
+        };
+        if host.is_empty()
+            || !host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'[' | b']' | b':'))
+        {
+            return Err(bad("has no valid host"));
+        }
+        let port = match port {
+            None => None,
+            Some(p) => Some(p.parse::<u16>().ok().filter(|p| *p != 0).ok_or_else(|| bad("has an invalid port"))?),
+        };
+        let default_port = if scheme == "https" { 443 } else { 80 };
+        let host = host.to_ascii_lowercase();
+        let host_header = match port {
+            Some(p) if p != default_port => format!("{host}:{p}"),
+            _ => host.clone(),
+        };
+        Ok(Self {
+            scheme,
+            host,
+            port,
+            base_path: path.trim_end_matches('/').to_owned(),
+            host_header,
+        })
+    }
+
+    /// The value of the `Host` header: the host, with the port when it is not the scheme's
+    /// default.
+    pub fn host_header(&self) -> &str {
+        &self.host_header
+    }
+
+    /// `http` or `https`.
+    pub fn scheme(&self) -> &str {
+        self.scheme
+    }
+
+    /// The path every request path is appended to (empty, or starting with `/`).
+    pub fn base_path(&self) -> &str {
+        &self.base_path
+    }
+
+    /// The full URL for a request path (which starts with `/`) and query string, under the
+    /// base path.
+    pub fn url(&self, path_and_query: &str) -> String {
+        format!(
+            "{}://{}{}{}",
+            self.scheme, self.host_header, self.base_path, path_and_query
+        )
+    }
+
+    /// The full URL for a path that already includes the base path.
+    pub(crate) fn url_for_path(&self, path_and_query: &str) -> String {
+        let mut url = String::with_capacity(self.scheme.len() + 3 + self.host_header.len() + path_and_query.len());
+        url.push_str(self.scheme);
+        url.push_str("://");
+        url.push_str(&self.host_header);
+        url.push_str(path_and_query);
+        url
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}://{}{}", self.scheme, self.host_header, self.base_path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_common_forms() {
+        let e = Endpoint::parse("https://apigateway.eu-west-1.amazonaws.com").unwrap();
+        assert_eq!(e.host_header(), "apigateway.eu-west-1.amazonaws.com");
+        assert_eq!(e.url("/v2/apis"), "https://apigateway.eu-west-1.amazonaws.com/v2/apis");
+        let e = Endpoint::parse("http://localhost:80/").unwrap();
+        assert_eq!(e.host_header(), "localhost");
+        assert_eq!(e.base_path(), "");
+        let e = Endpoint::parse("http://[::1]:9000").unwrap();
+        assert_eq!(e.host_header(), "[::1]:9000");
+        let e = Endpoint::parse("HTTP://x").err();
+        assert!(e.is_some());
+    }
+
+    #[test]
+    fn rejects_bad_urls() {
+        for u in [
+            "",
+            "ftp://x",
+            "http://",
+            "http://:80",
+            "http://x:0",
+            "http://x:99999",
+            "http://x:abc",
+            "http://u:p@x",
+            "http://x/?q",
+            "http://x/#f",
+            "http://x y",
+            "http://[::1",
+            "http://x\n",
+        ] {
+            let e = Endpoint::parse(u).unwrap_err();
+            assert!(e.to_string().contains("endpoint URL"), "{u}: {e}");
+        }
+    }
+
+    #[test]
+    fn region_defaults() {
+        assert_eq!(
+            Endpoint::for_region("us-east-1").to_string(),
+            "https://apigateway.us-east-1.amazonaws.com"
+        );
+        assert_eq!(
+            Endpoint::for_region("cn-northwest-1").host_header(),
+            "apigateway.cn-northwest-1.amazonaws.com.cn"
+        );
+    }
+}

@@ -1,0 +1,396 @@
+//! The one error type of the crate.
+//!
+//! Every failure a call can meet is a variant of [`Error`]: the service's modeled errors
+//! get their own variants, any other service error keeps its code, and failures of the
+//! client (bad input, configuration, transport, undecodable responses) are told apart so a
+//! program can act on them. `Display` is one sentence that names the operation, the error
+//! code, the HTTP status and the request id; it never contains a credential.
+
+use std::fmt;
+
+/// What the service said when it refused a request: status, error code, message and
+/// request id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServiceError {
+    /// The operation that failed, e.g. `GetStages`.
+    pub operation: &'static str,
+    /// The HTTP status code.
+    pub status: u16,
+    /// The AWS error code (`NotFoundException`, ...), from `x-amzn-ErrorType` or the body;
+    /// `None` when the response carried none (a proxy's HTML page, say).
+    pub code: Option<String>,
+    /// The service's message, if any.
+    pub message: Option<String>,
+    /// The request id from `x-amzn-RequestId`, to quote to AWS support.
+    pub request_id: Option<String>,
+    /// How many attempts were made before giving up.
+    pub attempts: u32,
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} failed: {} (HTTP {})",
+            self.operation,
+            self.code.as_deref().unwrap_or("unknown error"),
+            self.status
+        )?;
+        if let Some(m) = &self.message {
+            write!(f, ": {m}")?;
+        }
+        write_meta(f, self.request_id.as_deref(), self.attempts)
+    }
+}
+
+fn write_meta(f: &mut fmt::Formatter<'_>, request_id: Option<&str>, attempts: u32) -> fmt::Result {
+    match request_id {
+        Some(id) => write!(f, " [request id {id}")?,
+        None => write!(f, " [no request id")?,
+    }
+    if attempts > 1 {
+        write!(f, ", {attempts} attempts]")
+    } else {
+        write!(f, "]")
+    }
+}
+
+/// How a request failed to get a response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The host name did not resolve, or the connection was refused.
+    Connect,
+    /// No answer within the configured time.
+    Timeout,
+    /// The connection broke while sending or receiving.
+    Io,
+    /// The peer did not speak valid HTTP.
+    Protocol,
+    /// The TLS handshake or certificate check failed.
+    Tls,
+    /// Anything else.
+    Other,
+}
+
+impl fmt::Display for TransportErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Connect => "could not connect",
+            Self::Timeout => "timed out",
+            Self::Io => "connection failed",
+            Self::Protocol => "invalid HTTP",
+            Self::Tls => "TLS failed",
+            Self::Other => "transport failed",
+        })
+    }
+}
+
+/// Every error this crate returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Error {
+    /// `NotFoundException` (HTTP 404): the API (or other resource) does not exist.
+    NotFound {
+        /// The kind of resource that was not found, when the service says.
+        resource_type: Option<String>,
+        /// Status, code, message and request id.
+        details: ServiceError,
+    },
+    /// `TooManyRequestsException` (HTTP 429): throttled.
+    TooManyRequests {
+        /// Which limit was hit, when the service says.
+        limit_type: Option<String>,
+        /// Status, code, message and request id.
+        details: ServiceError,
+    },
+    /// `BadRequestException` (HTTP 400): a parameter was invalid.
+    BadRequest {
+        /// Status, code, message and request id.
+        details: ServiceError,
+    },
+    /// Any other error the service (or something in front of it) answered with.
+    Service {
+        /// Status, code, message and request id.
+        details: ServiceError,
+    },
+    /// No response: the connection could not be made or broke.
+    Transport {
+        /// The operation that failed.
+        operation: &'static str,
+        /// What kind of failure.
+        kind: TransportErrorKind,
+        /// The transport's description.
+        message: String,
+        /// How many attempts were made.
+        attempts: u32,
+    },
+    /// A response arrived but could not be read as the operation's output or error.
+    InvalidResponse {
+        /// The operation that failed.
+        operation: &'static str,
+        /// The HTTP status of the response.
+        status: u16,
+        /// The request id, when the response carried one.
+        request_id: Option<String>,
+        /// What was wrong with it.
+        reason: String,
+        /// The start of the body, with control characters escaped.
+        excerpt: String,
+        /// How many attempts were made.
+        attempts: u32,
+    },
+    /// The response body was larger than the client's limit
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
+    ResponseTooLarge {
+        /// The operation that failed.
+        operation: &'static str,
+        /// The limit, in bytes.
+        limit: u64,
+    },
+    /// The service returned a pagination token it had already returned in this listing;
+    /// the listing stops here instead of looping forever.
+    RepeatedToken {
+        /// The operation being paginated.
+        operation: &'static str,
+        /// How many pages had been fetched.
+        pages: usize,
+    },
+    /// A request parameter was invalid; nothing was sent.
+    InvalidInput {
+        /// The parameter, e.g. `api_id`.
+        field: &'static str,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// The client's configuration was missing or invalid (region, endpoint, ...).
+    Config {
+        /// What is wrong and what to set.
+        message: String,
+    },
+    /// Credentials were missing, malformed or could not be obtained.
+    InvalidCredentials {
+        /// What is wrong (never the secret itself).
+        message: String,
+    },
+}
+
+impl Error {
+    /// The service's details for service errors.
+    pub fn service_error(&self) -> Option<&ServiceError> {
+        match self {
+            Self::NotFound { details, .. }
+            | Self::TooManyRequests { details, .. }
+            | Self::BadRequest { details }
+            | Self::Service { details } => Some(details),
+            _ => None,
+        }
+    }
+
+    /// The AWS error code, for service errors that carry one.
+    pub fn code(&self) -> Option<&str> {
+        self.service_error().and_then(|d| d.code.as_deref())
+    }
+
+    /// The service's message for service errors; for other errors, their description.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Self::Transport { message, .. }
+            | Self::Config { message }
+            | Self::InvalidCredentials { message } => Some(message),
+            Self::InvalidResponse { reason, .. } | Self::InvalidInput { reason, .. } => Some(reason),
+            _ => self.service_error().and_then(|d| d.message.as_deref()),
+        }
+    }
+
+    /// The request id (`x-amzn-RequestId`) of the response that failed, if any.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::InvalidResponse { request_id, .. } => request_id.as_deref(),
+            _ => self.service_error().and_then(|d| d.request_id.as_deref()),
+        }
+    }
+
+    /// The HTTP status of the response that failed, if there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::InvalidResponse { status, .. } => Some(*status),
+            _ => self.service_error().map(|d| d.status),
+        }
+    }
+
+    /// How many attempts were made, for errors that come from sending requests.
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Self::Transport { attempts, .. } | Self::InvalidResponse { attempts, .. } => Some(*attempts),
+            _ => self.service_error().map(|d| d.attempts),
+        }
+    }
+
+    /// True for transient failures that the same request may get past when tried again:
+    /// throttling, 5xx, broken connections, timeouts, and a success response whose body
+    /// arrived cut short or unreadable.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::TooManyRequests { .. } => true,
+            Self::Service { details } => {
+                matches!(details.status, 429 | 500 | 502 | 503 | 504)
+                    || details.code.as_deref().is_some_and(is_throttling_code)
+            }
+            Self::Transport { kind, .. } => !matches!(kind, TransportErrorKind::Tls),
+            Self::InvalidResponse { status, .. } => (200..300).contains(status) || *status >= 500,
+            _ => false,
+        }
+    }
+
+    pub(crate) fn set_attempts(&mut self, n: u32) {
+        match self {
+            Self::NotFound { details, .. }
+            | Self::TooManyRequests { details, .. }
+            | Self::BadRequest { details }
+            | Self::Service { details } => details.attempts = n,
+            Self::Transport { attempts, .. } | Self::InvalidResponse { attempts, .. } => *attempts = n,
+            _ => {}
+        }
+    }
+}
+
+/// Error codes the AWS SDKs treat as throttling.
+pub(crate) fn is_throttling_code(code: &str) -> bool {
+    matches!(
+        code,
+        "Throttling"
+            | "ThrottlingException"
+            | "ThrottledException"
+            | "RequestThrottledException"
+            | "TooManyRequestsException"
+            | "ProvisionedThroughputExceededException"
+            | "TransactionInProgressException"
+            | "RequestLimitExceeded"
+            | "BandwidthLimitExceeded"
+            | "LimitExceededException"
+            | "RequestThrottled"
+            | "SlowDown"
+            | "PriorRequestNotComplete"
+            | "EC2ThrottledException"
+    )
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotFound { details, .. }
+            | Self::TooManyRequests { details, .. }
+            | Self::BadRequest { details }
+            | Self::Service { details } => details.fmt(f),
+            Self::Transport {
+                operation,
+                kind,
+                message,
+                attempts,
+            } => {
+                write!(f, "{operation} failed: {kind}: {message}")?;
+                if *attempts > 1 {
+                    write!(f, " [{attempts} attempts]")?;
+                }
+                Ok(())
+            }
+            Self::InvalidResponse {
+                operation,
+                status,
+                request_id,
+                reason,
+                excerpt,
+                attempts,
+            } => {
+                write!(
+                    f,
+                    "{operation} failed: unreadable response (HTTP {status}): {reason}; body starts \"{excerpt}\""
+                )?;
+                write_meta(f, request_id.as_deref(), *attempts)
+            }
+            Self::ResponseTooLarge { operation, limit } => write!(
+                f,
+                "{operation} failed: the response body is larger than the limit of {limit} bytes"
+            ),
+            Self::RepeatedToken { operation, pages } => write!(
+                f,
+                "{operation} pagination stopped: after {pages} pages the service returned a \
+                 nextToken it had already returned, which would loop forever"
+            ),
+            Self::InvalidInput { field, reason } => write!(f, "invalid {field}: {reason}"),
+            Self::Config { message } => write!(f, "configuration error: {message}"),
+            Self::InvalidCredentials { message } => write!(f, "credentials error: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The first `max` characters of a body, with control characters escaped, for error messages.
+pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(max * 4)]);
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == max {
+            out.push('…');
+            break;
+        }
+        if c.is_control() || c == '"' || c == '\\' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn details(code: Option<&str>, status: u16) -> ServiceError {
+        ServiceError {
+            operation: "GetStages",
+            status,
+            code: code.map(Into::into),
+            message: Some("Invalid API identifier specified".into()),
+            request_id: Some("req-1".into()),
+            attempts: 1,
+        }
+    }
+
+    #[test]
+    fn display_is_one_actionable_sentence() {
+        let e = Error::NotFound {
+            resource_type: None,
+            details: details(Some("NotFoundException"), 404),
+        };
+        assert_eq!(
+            e.to_string(),
+            "GetStages failed: NotFoundException (HTTP 404): Invalid API identifier specified [request id req-1]"
+        );
+        assert_eq!(e.code(), Some("NotFoundException"));
+        assert_eq!(e.request_id(), Some("req-1"));
+        assert_eq!(e.status(), Some(404));
+        assert!(!e.is_retryable());
+        let mut e = Error::Service {
+            details: details(None, 503),
+        };
+        e.set_attempts(3);
+        assert_eq!(
+            e.to_string(),
+            "GetStages failed: unknown error (HTTP 503): Invalid API identifier specified [request id req-1, 3 attempts]"
+        );
+        assert!(e.is_retryable());
+        assert_eq!(e.attempts(), Some(3));
+    }
+
+    #[test]
+    fn excerpt_escapes_and_truncates() {
+        assert_eq!(excerpt(b"a\nb\"c", 10), "a\\nb\\\"c");
+        assert_eq!(excerpt(b"abcdef", 3), "abc…");
+        assert_eq!(excerpt(&[0xff, b'a'], 10), "\u{FFFD}a");
+    }
+}

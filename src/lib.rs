@@ -1,0 +1,136 @@
+//! A blocking, minimal-dependency client for AWS API Gateway V2, for sync programs: no
+//! async runtime, a handful of crates, a hand-written SigV4 signer.
+//!
+//! # Quick start
+//!
+//! ```no_run
+//! # fn main() -> Result<(), apigwv2::Error> {
+//! let client = apigwv2::Client::from_env()?; // AWS_REGION, AWS_ACCESS_KEY_ID, ...
+//! for stage in client.stages("a1b2c3d4e5") {  // one signed GET per page, on demand
+//!     let stage = stage?;
+//!     println!("{} {:?}", stage.stage_name, stage.last_updated_date);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! # Recipes
+//!
+//! Every recipe below runs against [`testing::LocalApiGateway`] (feature `testing`), the
+//! bundled local endpoint; with a real client only the first line changes.
+//!
+//! One page at a time, with an explicit page size:
+//!
+//! ```
+//! # use apigwv2::{testing::LocalApiGateway, GetStagesRequest, Stage};
+//! # let gw = LocalApiGateway::builder().api("a1b2c3", (0..5).map(|i| Stage::new(format!("s{i}"))).collect()).start().unwrap();
+//! # let client = gw.client()?;
+//! let page = client.get_stages(&GetStagesRequest::new("a1b2c3").max_results(2))?;
+//! assert_eq!(page.items.len(), 2);
+//! let next = client.get_stages(&GetStagesRequest::new("a1b2c3").next_token(page.next_token.unwrap()))?;
+//! assert_eq!(next.items[0].stage_name, "s2");
+//! # Ok::<(), apigwv2::Error>(())
+//! ```
+//!
+//! Stop after some items, save where you were, and continue later:
+//!
+//! ```
+//! # use apigwv2::{testing::LocalApiGateway, Stage};
+//! # let gw = LocalApiGateway::builder().api("a1b2c3", (0..5).map(|i| Stage::new(format!("s{i}"))).collect()).start().unwrap();
+//! # let client = gw.client()?;
+//! let mut first = client.stages("a1b2c3").page_size(2).max_items(3);
+//! let names: Vec<String> = first.by_ref().map(|s| s.map(|s| s.stage_name)).collect::<Result<_, _>>()?;
+//! assert_eq!(names, ["s0", "s1", "s2"]);
+//! let token = first.resume_token().unwrap().to_owned();
+//! let rest: Vec<String> = client.stages("a1b2c3").starting_token(token)
+//!     .map(|s| s.map(|s| s.stage_name)).collect::<Result<_, _>>()?;
+//! assert_eq!(rest, ["s3", "s4"]);
+//! # Ok::<(), apigwv2::Error>(())
+//! ```
+//!
+//! Whole pages, and telling errors apart:
+//!
+//! ```
+//! # use apigwv2::{testing::LocalApiGateway, Error, Stage};
+//! # let gw = LocalApiGateway::builder().api("a1b2c3", vec![Stage::new("prod")]).start().unwrap();
+//! # let client = gw.client()?;
+//! for page in client.stages("a1b2c3").pages() {
+//!     println!("{} stages", page?.items.len());
+//! }
+//! match client.stages("nope").next() {
+//!     Some(Err(Error::NotFound { details, .. })) => {
+//!         assert_eq!(details.status, 404);
+//!         assert!(details.request_id.is_some());
+//!     }
+//!     other => panic!("expected NotFound, got {other:?}"),
+//! }
+//! # Ok::<(), apigwv2::Error>(())
+//! ```
+//!
+//! Stages print back to the service's own JSON:
+//!
+//! ```
+//! let stage = apigwv2::Stage::new("prod");
+//! assert_eq!(serde_json::to_string(&stage).unwrap(), r#"{"stageName":"prod"}"#);
+//! ```
+//!
+//! # Credentials, region and endpoint
+//!
+//! [`Client::from_env`] reads what the AWS CLI reads from the environment: region from
+//! `AWS_REGION` then `AWS_DEFAULT_REGION`; credentials from `AWS_ACCESS_KEY_ID`,
+//! `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`; the endpoint from
+//! `AWS_ENDPOINT_URL_APIGATEWAYV2` then `AWS_ENDPOINT_URL` (ignored when
+//! `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`), else
+//! `https://apigateway.{region}.amazonaws.com` (`.amazonaws.com.cn` in China). Settings on
+//! [`ClientBuilder`] win over the environment. A credentials provider
+//! ([`credentials::ProvideCredentials`]) is asked before each request.
+//!
+//! # Timeouts and limits
+//!
+//! Connect timeout 3.1 s, 30 s per request, response bodies up to 16 MiB; all settable on
+//! [`ClientBuilder`]. Bad input (an empty API id, a page size of 0, a control character in
+//! a token or a credential, an invalid region) is an error before anything is sent.
+//!
+//! # Pagination
+//!
+//! [`Client::stages`] returns a lazy [`Paginator`]: it fetches a page only when the previous
+//! one is used up, stops when `nextToken` is absent or empty, ends with
+//! [`Error::RepeatedToken`] instead of looping when the service repeats a token, is fused
+//! after an error, and offers [`Paginator::resume_token`].
+//!
+//! # Secrets
+//!
+//! No secret key, session token or `Authorization` value appears in any `Debug` or
+//! `Display` output or error of this crate.
+//!
+//! # Features and MSRV
+//!
+//! - `testing`: [`testing::LocalApiGateway`]. Off by default.
+//!
+//! The minimum supported Rust version is 1.85.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod client;
+pub mod clock;
+pub mod config;
+pub mod credentials;
+mod error;
+mod model;
+mod operation;
+mod paginator;
+pub mod sigv4;
+mod stages;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod transport;
+
+pub use client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES};
+pub use credentials::Credentials;
+pub use error::{Error, ServiceError, TransportErrorKind};
+pub use model::{AccessLogSettings, LoggingLevel, RouteSettings, Stage};
+pub use paginator::{Pages, Paginated, Paginator};
+pub use stages::{GetStagesOutput, GetStagesRequest};
+
+/// The item iterator of [`Client::stages`].
+pub type Stages = Paginator<GetStagesRequest>;

@@ -1,0 +1,258 @@
+//! What an operation declares, and the decoding every operation shares.
+//!
+//! An operation is a type that knows its name, builds its method, path and query from its
+//! input (validating it first), and names its output type. Signing, sending, retrying,
+//! error decoding and pagination are generic over this trait, so adding GetApis or
+//! GetStage is one struct and one `impl`.
+
+use serde::de::DeserializeOwned;
+
+use crate::error::{excerpt, Error, ServiceError};
+use crate::sigv4::encode_into;
+use crate::transport::HttpResponse;
+
+/// The HTTP shape of one call: method, encoded path and encoded, sorted query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct OperationRequest {
+    pub(crate) method: &'static str,
+    pub(crate) path: String,
+    pub(crate) query: String,
+}
+
+impl OperationRequest {
+    /// A GET of a path made of literal parts and percent-encoded labels.
+    pub(crate) fn get(path: String) -> Self {
+        Self {
+            method: "GET",
+            path,
+            query: String::new(),
+        }
+    }
+
+    /// Adds a query parameter, encoding both sides. Call in sorted key order.
+    pub(crate) fn query_param(mut self, key: &str, value: &str) -> Self {
+        debug_assert!(!self.query.contains(key), "query keys are added once each");
+        if !self.query.is_empty() {
+            self.query.push('&');
+        }
+        encode_into(&mut self.query, key, false);
+        self.query.push('=');
+        encode_into(&mut self.query, value, false);
+        self
+    }
+}
+
+/// Appends one URI label (a path parameter) to a path, percent-encoded.
+pub(crate) fn push_label(path: &mut String, label: &str) {
+    encode_into(path, label, false);
+}
+
+/// One API operation.
+pub(crate) trait Operation {
+    /// The operation's name in the model, e.g. `GetStages`.
+    const NAME: &'static str;
+    /// The decoded success response.
+    type Output: DeserializeOwned;
+    /// Validates the input and builds the request; an error here means nothing is sent.
+    fn request(&self) -> Result<OperationRequest, Error>;
+}
+
+/// Checks a required string parameter: not empty, no control characters.
+pub(crate) fn check_required(field: &'static str, value: &str) -> Result<(), Error> {
+    if value.is_empty() {
+        return Err(Error::InvalidInput {
+            field,
+            reason: "must not be empty".into(),
+        });
+    }
+    check_text(field, value)
+}
+
+/// Checks a path label: required, and not `.` or `..`, which would change the path.
+pub(crate) fn check_label(field: &'static str, value: &str) -> Result<(), Error> {
+    check_required(field, value)?;
+    if value == "." || value == ".." {
+        return Err(Error::InvalidInput {
+            field,
+            reason: format!("must not be {value:?}"),
+        });
+    }
+    Ok(())
+}
+
+/// Checks an optional string parameter: no control characters.
+pub(crate) fn check_text(field: &'static str, value: &str) -> Result<(), Error> {
+    if let Some(c) = value.chars().find(|c| c.is_control()) {
+        return Err(Error::InvalidInput {
+            field,
+            reason: format!("contains the control character {c:?}"),
+        });
+    }
+    Ok(())
+}
+
+const EXCERPT_CHARS: usize = 200;
+
+/// Decodes a response: the operation's output for 2xx, an [`Error`] otherwise.
+pub(crate) fn decode<O: Operation>(resp: &HttpResponse, attempts: u32) -> Result<O::Output, Error> {
+    let request_id = request_id(resp);
+    if (200..300).contains(&resp.status) {
+        return serde_json::from_slice::<O::Output>(&resp.body).map_err(|e| Error::InvalidResponse {
+            operation: O::NAME,
+            status: resp.status,
+            request_id,
+            reason: if e.is_eof() {
+                format!("the body ended early ({} bytes): {e}", resp.body.len())
+            } else {
+                format!("the body is not a valid {} response: {e}", O::NAME)
+            },
+            excerpt: excerpt(&resp.body, EXCERPT_CHARS),
+            attempts,
+        });
+    }
+    Err(decode_error(O::NAME, resp, request_id, attempts))
+}
+
+fn request_id(resp: &HttpResponse) -> Option<String> {
+    resp.header("x-amzn-requestid")
+        .or_else(|| resp.header("x-amz-request-id"))
+        .map(str::to_owned)
+}
+
+#[derive(serde::Deserialize, Default)]
+struct ErrorBody {
+    #[serde(alias = "Message", alias = "errorMessage")]
+    message: Option<String>,
+    #[serde(rename = "__type", alias = "code", alias = "Code")]
+    code: Option<String>,
+    #[serde(rename = "resourceType")]
+    resource_type: Option<String>,
+    #[serde(rename = "limitType")]
+    limit_type: Option<String>,
+}
+
+/// Strips the namespace (`aws.protocols#`) and the URL suffix (`:http://...`) from a code.
+fn sanitize_code(raw: &str) -> &str {
+    let code = raw.split(':').next().unwrap_or(raw);
+    code.rsplit('#').next().unwrap_or(code).trim()
+}
+
+/// Decodes an error response of any operation of the service (rest-json protocol).
+pub(crate) fn decode_error(
+    operation: &'static str,
+    resp: &HttpResponse,
+    request_id: Option<String>,
+    attempts: u32,
+) -> Error {
+    // Only JSON objects are error bodies; anything else (an HTML page from a proxy) leaves
+    // the code to the header or to the status.
+    let body: ErrorBody = serde_json::from_slice(&resp.body).unwrap_or_default();
+    let code = resp
+        .header("x-amzn-errortype")
+        .map(sanitize_code)
+        .filter(|c| !c.is_empty())
+        .or_else(|| body.code.as_deref().map(sanitize_code))
+        .map(str::to_owned);
+    let message = body.message.or_else(|| {
+        let text = excerpt(&resp.body, EXCERPT_CHARS);
+        (!text.trim().is_empty()).then(|| format!("response body: {text}"))
+    });
+    let details = ServiceError {
+        operation,
+        status: resp.status,
+        code,
+        message,
+        request_id,
+        attempts,
+    };
+    match details.code.as_deref() {
+        Some("NotFoundException") => Error::NotFound {
+            resource_type: body.resource_type,
+            details,
+        },
+        Some("TooManyRequestsException") => Error::TooManyRequests {
+            limit_type: body.limit_type,
+            details,
+        },
+        Some("BadRequestException") => Error::BadRequest { details },
+        None if resp.status == 404 => Error::NotFound {
+            resource_type: body.resource_type,
+            details,
+        },
+        None if resp.status == 429 => Error::TooManyRequests {
+            limit_type: body.limit_type,
+            details,
+        },
+        _ => Error::Service { details },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
+        HttpResponse::new(
+            status,
+            headers.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
+            body.as_bytes().to_vec(),
+        )
+    }
+
+    #[test]
+    fn code_from_header_wins_and_is_sanitized() {
+        let r = resp(
+            404,
+            &[("x-amzn-ErrorType", "NotFoundException:http://internal.amazon.com/coral/x/"), ("x-amzn-RequestId", "r1")],
+            r#"{"message":"Invalid API identifier specified 1:abc","resourceType":"Api"}"#,
+        );
+        let e = decode_error("GetStages", &r, request_id(&r), 1);
+        match &e {
+            Error::NotFound { resource_type, details } => {
+                assert_eq!(resource_type.as_deref(), Some("Api"));
+                assert_eq!(details.request_id.as_deref(), Some("r1"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(e.message(), Some("Invalid API identifier specified 1:abc"));
+    }
+
+    #[test]
+    fn code_from_body_type_and_unknown_codes() {
+        let r = resp(400, &[], r#"{"__type":"com.amazon#ValidationException","Message":"bad"}"#);
+        let e = decode_error("GetStages", &r, None, 1);
+        assert!(matches!(e, Error::Service { .. }));
+        assert_eq!(e.code(), Some("ValidationException"));
+        assert_eq!(e.message(), Some("bad"));
+        let r = resp(429, &[], r#"{"limitType":"x"}"#);
+        assert!(matches!(decode_error("GetStages", &r, None, 1), Error::TooManyRequests { .. }));
+    }
+
+    #[test]
+    fn html_error_pages_keep_status_and_excerpt() {
+        let r = resp(502, &[], "<html><body>Bad Gateway</body></html>");
+        let e = decode_error("GetStages", &r, None, 1);
+        assert_eq!(e.code(), None);
+        assert_eq!(e.status(), Some(502));
+        assert!(e.to_string().contains("Bad Gateway"), "{e}");
+        assert!(e.is_retryable());
+    }
+
+    #[test]
+    fn query_and_labels_are_encoded() {
+        let mut path = String::from("/v2/apis/");
+        push_label(&mut path, "a/b c");
+        let r = OperationRequest::get(path).query_param("maxResults", "5").query_param("nextToken", "x+/=");
+        assert_eq!(r.path, "/v2/apis/a%2Fb%20c");
+        assert_eq!(r.query, "maxResults=5&nextToken=x%2B%2F%3D");
+    }
+
+    #[test]
+    fn input_checks() {
+        assert!(check_label("api_id", "").is_err());
+        assert!(check_label("api_id", "..").is_err());
+        assert!(check_label("api_id", "a\u{0}").is_err());
+        assert!(check_label("api_id", "ü é+/").is_ok());
+        assert!(check_text("next_token", "tab\there").is_err());
+    }
+}

@@ -1,0 +1,417 @@
+//! Lazy pagination over any listing operation: [`Pages`] yields whole pages, [`Paginator`]
+//! yields items, each fetching a page only when the previous one is used up.
+//!
+//! Guarantees: at most one page is held; the listing ends when `nextToken` is absent or
+//! empty; a token the service already returned in this listing ends it with
+//! [`Error::RepeatedToken`] instead of looping; after an error the iterator is fused; and
+//! [`Paginator::resume_token`] always says where to continue, exactly after the last item
+//! yielded, even in the middle of a page.
+//!
+//! A resume token in the middle of a page has the form `apigwv2:skip=N:TOKEN`: continue
+//! from the service token `TOKEN` (empty for the first page) and drop its first `N` items.
+//! At a page boundary it is the service's own token.
+
+use std::cell::OnceCell;
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use crate::error::Error;
+use crate::operation::check_text;
+use crate::Client;
+
+const RESUME_PREFIX: &str = "apigwv2:skip=";
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for crate::GetStagesRequest {}
+}
+
+/// A request of a listing operation that the paginators can drive. Sealed: implemented by
+/// this crate's listing requests only.
+pub trait Paginated: Clone + sealed::Sealed {
+    /// One element of a page (e.g. [`Stage`](crate::Stage)).
+    type Item;
+    /// One page of output (e.g. [`GetStagesOutput`](crate::GetStagesOutput)).
+    type Page;
+    #[doc(hidden)]
+    const OPERATION: &'static str;
+    #[doc(hidden)]
+    fn set_page_token(&mut self, token: Option<String>);
+    #[doc(hidden)]
+    fn set_page_size(&mut self, n: Option<u32>);
+    #[doc(hidden)]
+    fn fetch(&self, client: &Client) -> Result<Self::Page, Error>;
+    #[doc(hidden)]
+    fn into_parts(page: Self::Page) -> (Vec<Self::Item>, Option<String>);
+    #[doc(hidden)]
+    fn from_parts(items: Vec<Self::Item>, next_token: Option<String>) -> Self::Page;
+}
+
+/// A place in a listing: a service token (none for the start) and items to drop after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Position {
+    token: Option<String>,
+    skip: usize,
+}
+
+impl Position {
+    fn parse(token: &str) -> Result<Self, Error> {
+        check_text("starting_token", token)?;
+        let Some(rest) = token.strip_prefix(RESUME_PREFIX) else {
+            return Ok(Self {
+                token: Some(token.to_owned()).filter(|t| !t.is_empty()),
+                skip: 0,
+            });
+        };
+        let bad = || Error::InvalidInput {
+            field: "starting_token",
+            reason: "is a malformed apigwv2 resume token".into(),
+        };
+        let (n, tok) = rest.split_once(':').ok_or_else(bad)?;
+        let skip = n.parse::<usize>().map_err(|_| bad())?;
+        Ok(Self {
+            token: Some(tok.to_owned()).filter(|t| !t.is_empty()),
+            skip,
+        })
+    }
+
+    /// The string form a user can store and pass to `starting_token`; `None` for the
+    /// start of the listing.
+    fn to_token(&self) -> Option<String> {
+        match (self.skip, &self.token) {
+            (0, t) => t.clone(),
+            (n, t) => Some(format!("{RESUME_PREFIX}{n}:{}", t.as_deref().unwrap_or(""))),
+        }
+    }
+}
+
+fn token_hash(token: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    token.hash(&mut h);
+    h.finish()
+}
+
+/// An iterator over the pages of a listing: `Iterator<Item = Result<Page, Error>>`.
+///
+/// Made by [`Paginator::pages`]. With `max_items`, the last page is cut to stay within the
+/// limit and its `next_token` is the resume token.
+#[must_use = "iterators are lazy and do nothing unless consumed"]
+pub struct Pages<R: Paginated> {
+    client: Client,
+    request: R,
+    page_size: Option<u32>,
+    max_items: Option<usize>,
+    starting_token: Option<String>,
+    started: bool,
+    /// Where the next fetch starts; `None` once the listing is exhausted.
+    position: Option<Position>,
+    /// Where the page last yielded started, for mid-page resume tokens.
+    page_start: Option<Position>,
+    /// Hashes of the tokens used in this listing (64-bit SipHash: memory stays small for
+    /// listings of millions of items).
+    seen: HashSet<u64>,
+    pages_fetched: usize,
+    items_yielded: usize,
+    done: bool,
+    pending_error: Option<Error>,
+}
+
+impl<R: Paginated> std::fmt::Debug for Pages<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pages")
+            .field("page_size", &self.page_size)
+            .field("max_items", &self.max_items)
+            .field("pages_fetched", &self.pages_fetched)
+            .field("items_yielded", &self.items_yielded)
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R: Paginated> Pages<R> {
+    fn new(client: Client, request: R) -> Self {
+        Self {
+            client,
+            request,
+            page_size: None,
+            max_items: None,
+            starting_token: None,
+            started: false,
+            position: Some(Position { token: None, skip: 0 }),
+            page_start: None,
+            seen: HashSet::new(),
+            pages_fetched: 0,
+            items_yielded: 0,
+            done: false,
+            pending_error: None,
+        }
+    }
+
+    /// How many pages have been fetched so far.
+    pub fn pages_fetched(&self) -> usize {
+        self.pages_fetched
+    }
+
+    /// The token to continue this listing from later with `starting_token`: the token of
+    /// the next page, or of the page that failed. `None` when the listing is complete (or
+    /// has not started and had no starting token).
+    pub fn resume_token(&self) -> Option<String> {
+        if !self.started {
+            return self.starting_token.clone();
+        }
+        self.position.as_ref().and_then(Position::to_token)
+    }
+
+    fn start(&mut self) -> Result<(), Error> {
+        self.started = true;
+        if self.page_size == Some(0) {
+            return Err(Error::InvalidInput {
+                field: "page_size",
+                reason: "must be at least 1".into(),
+            });
+        }
+        if let Some(t) = &self.starting_token {
+            let pos = Position::parse(t)?;
+            if let Some(tok) = &pos.token {
+                self.seen.insert(token_hash(tok));
+            }
+            self.position = Some(pos);
+        }
+        Ok(())
+    }
+
+    fn fail(&mut self, e: Error) -> Option<Result<R::Page, Error>> {
+        self.done = true;
+        Some(Err(e))
+    }
+}
+
+impl<R: Paginated> Iterator for Pages<R> {
+    type Item = Result<R::Page, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(e) = self.pending_error.take() {
+            return self.fail(e);
+        }
+        if self.done {
+            return None;
+        }
+        if !self.started {
+            if let Err(e) = self.start() {
+                self.position = None;
+                return self.fail(e);
+            }
+        }
+        loop {
+            let pos = self.position.clone()?;
+            if self.max_items.is_some_and(|m| self.items_yielded >= m) {
+                self.done = true;
+                return None;
+            }
+            let mut request = self.request.clone();
+            request.set_page_token(pos.token.clone());
+            request.set_page_size(self.page_size);
+            let page = match request.fetch(&self.client) {
+                Ok(page) => page,
+                Err(e) => return self.fail(e),
+            };
+            self.pages_fetched += 1;
+            let (mut items, next) = R::into_parts(page);
+            let next = next.filter(|t| !t.is_empty());
+            let dropped = pos.skip.min(items.len());
+            items.drain(..dropped);
+            if let Some(t) = &next {
+                if !self.seen.insert(token_hash(t)) {
+                    self.pending_error = Some(Error::RepeatedToken {
+                        operation: R::OPERATION,
+                        pages: self.pages_fetched,
+                    });
+                }
+            }
+            if pos.skip > dropped {
+                // The whole page was before the resume point: go on to the next one.
+                self.position = next.map(|token| Position {
+                    token: Some(token),
+                    skip: pos.skip - dropped,
+                });
+                if let Some(e) = self.pending_error.take() {
+                    self.position = None;
+                    return self.fail(e);
+                }
+                continue;
+            }
+            self.page_start = Some(pos.clone());
+            let mut next_for_page = next.clone();
+            match self.max_items.map(|m| m - self.items_yielded) {
+                Some(room) if items.len() > room => {
+                    items.truncate(room);
+                    let resume = Position {
+                        token: pos.token.clone(),
+                        skip: pos.skip + room,
+                    };
+                    next_for_page = resume.to_token();
+                    self.position = Some(resume);
+                    self.items_yielded += room;
+                    self.done = true;
+                    self.pending_error = None;
+                }
+                _ => {
+                    self.items_yielded += items.len();
+                    self.position = if self.pending_error.is_some() {
+                        None
+                    } else {
+                        next.map(|token| Position {
+                            token: Some(token),
+                            skip: 0,
+                        })
+                    };
+                }
+            }
+            return Some(Ok(R::from_parts(items, next_for_page)));
+        }
+    }
+}
+
+impl<R: Paginated> std::iter::FusedIterator for Pages<R> {}
+
+/// A lazy iterator over the items of a listing: `Iterator<Item = Result<Item, Error>>`.
+///
+/// Made by [`Client::stages`]; configure it before iterating.
+///
+/// ```no_run
+/// # fn main() -> Result<(), apigwv2::Error> {
+/// let client = apigwv2::Client::from_env()?;
+/// let mut stages = client.stages("a1b2c3").page_size(50).max_items(200);
+/// for stage in &mut stages {
+///     println!("{}", stage?.stage_name);
+/// }
+/// if let Some(token) = stages.resume_token() {
+///     println!("continue later with --starting-token {token}");
+/// }
+/// # Ok(()) }
+/// ```
+#[must_use = "iterators are lazy and do nothing unless consumed"]
+pub struct Paginator<R: Paginated> {
+    pages: Pages<R>,
+    current: std::vec::IntoIter<R::Item>,
+    consumed_in_page: usize,
+    resume: OnceCell<Option<String>>,
+}
+
+impl<R: Paginated> std::fmt::Debug for Paginator<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Paginator")
+            .field("pages", &self.pages)
+            .field("buffered", &self.current.len())
+            .finish()
+    }
+}
+
+impl<R: Paginated> Paginator<R> {
+    pub(crate) fn new(client: Client, request: R) -> Self {
+        Self {
+            pages: Pages::new(client, request),
+            current: Vec::new().into_iter(),
+            consumed_in_page: 0,
+            resume: OnceCell::new(),
+        }
+    }
+
+    /// The page size to ask the service for (`maxResults`). Must be at least 1 (0 gives an
+    /// [`Error::InvalidInput`] on the first `next`). Defaults to the service's own.
+    pub fn page_size(mut self, n: u32) -> Self {
+        self.pages.page_size = Some(n);
+        self
+    }
+
+    /// Stops after this many items, without fetching further pages; the resume token then
+    /// continues exactly after the last item yielded. Defaults to no limit.
+    pub fn max_items(mut self, n: usize) -> Self {
+        self.pages.max_items = Some(n);
+        self
+    }
+
+    /// Starts from a token saved from [`Paginator::resume_token`] (or a service
+    /// `nextToken`). Defaults to the start of the listing.
+    pub fn starting_token(mut self, token: impl Into<String>) -> Self {
+        self.pages.starting_token = Some(token.into());
+        self
+    }
+
+    /// Iterates over whole pages instead of items, with the same settings.
+    pub fn pages(self) -> Pages<R> {
+        self.pages
+    }
+
+    /// How many pages have been fetched so far.
+    pub fn pages_fetched(&self) -> usize {
+        self.pages.pages_fetched()
+    }
+
+    /// Where to continue this listing later (pass it to `starting_token`): exactly after the
+    /// last item yielded. After an error, the position of the page that failed. `None` when
+    /// the listing is complete, or nothing was consumed yet and no starting token was given.
+    pub fn resume_token(&self) -> Option<&str> {
+        self.resume
+            .get_or_init(|| {
+                if self.current.len() > 0 {
+                    let start = self.pages.page_start.clone()?;
+                    Position {
+                        token: start.token,
+                        skip: start.skip + self.consumed_in_page,
+                    }
+                    .to_token()
+                } else {
+                    self.pages.resume_token()
+                }
+            })
+            .as_deref()
+    }
+}
+
+impl<R: Paginated> Iterator for Paginator<R> {
+    type Item = Result<R::Item, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.resume = OnceCell::new();
+        loop {
+            if let Some(item) = self.current.next() {
+                self.consumed_in_page += 1;
+                return Some(Ok(item));
+            }
+            match self.pages.next()? {
+                Ok(page) => {
+                    let (items, _) = R::into_parts(page);
+                    self.current = items.into_iter();
+                    self.consumed_in_page = 0;
+                }
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+}
+
+impl<R: Paginated> std::iter::FusedIterator for Paginator<R> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resume_tokens_round_trip() {
+        for (pos, text) in [
+            (Position { token: Some("abc".into()), skip: 0 }, Some("abc")),
+            (Position { token: Some("a:b=".into()), skip: 3 }, Some("apigwv2:skip=3:a:b=")),
+            (Position { token: None, skip: 2 }, Some("apigwv2:skip=2:")),
+            (Position { token: None, skip: 0 }, None),
+        ] {
+            assert_eq!(pos.to_token().as_deref(), text);
+            if let Some(t) = text {
+                assert_eq!(Position::parse(t).unwrap(), pos);
+            }
+        }
+        assert!(Position::parse("apigwv2:skip=x:t").is_err());
+        assert!(Position::parse("apigwv2:skip=1").is_err());
+        assert!(Position::parse("t\n").is_err());
+    }
+}

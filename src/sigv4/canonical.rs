@@ -1,0 +1,256 @@
+//! The canonical request: the exact text that SigV4 hashes, built from a request's method,
+//! path, query, headers and payload hash.
+//!
+//! It is kept as its parts, with `Display` giving the canonical form byte for byte, so that a
+//! test (or a user chasing a `SignatureDoesNotMatch`) can compare it with the service's.
+
+use std::fmt;
+
+use super::encode::{encode_into, percent_decode};
+use super::{SignableRequest, SigningSettings};
+
+/// Headers that are never signed, because proxies and the transport may change them.
+const UNSIGNED_HEADERS: &[&str] = &[
+    "authorization",
+    "user-agent",
+    "x-amzn-trace-id",
+    "expect",
+    "connection",
+    "transfer-encoding",
+];
+
+/// A canonical request, as SigV4 defines it.
+///
+/// `Display` prints the canonical form: method, path, query, headers, signed header list
+/// and payload hash, joined with `\n`. The values of `x-amz-security-token` (and of any
+/// header whose name ends in `token` or contains `authorization`) are shown as
+/// `** redacted **` by [`CanonicalRequest::redacted`], which is the form to log.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CanonicalRequest {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) query: String,
+    /// Lower-case name and normalized value, sorted by name, duplicates already joined.
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) signed_headers: String,
+    pub(crate) payload_hash: String,
+}
+
+impl CanonicalRequest {
+    /// The `;`-separated list of signed header names, e.g. `host;x-amz-date`.
+    pub fn signed_headers(&self) -> &str {
+        &self.signed_headers
+    }
+
+    /// The canonical path (normalized when the settings ask for it, then URI-encoded).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The canonical query string (pairs encoded once and sorted).
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    /// The hex SHA-256 of the payload, as it ends the canonical request.
+    pub fn payload_hash(&self) -> &str {
+        &self.payload_hash
+    }
+
+    /// A form of the canonical request that is safe to log: security tokens are hidden.
+    pub fn redacted(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out, true).expect("writing to a String cannot fail");
+        out
+    }
+
+    fn write(&self, out: &mut impl fmt::Write, redact: bool) -> fmt::Result {
+        write!(out, "{}\n{}\n{}\n", self.method, self.path, self.query)?;
+        for (name, value) in &self.headers {
+            if redact && is_sensitive_header(name) {
+                writeln!(out, "{name}:** redacted **")?;
+            } else {
+                writeln!(out, "{name}:{value}")?;
+            }
+        }
+        write!(out, "\n{}\n{}", self.signed_headers, self.payload_hash)
+    }
+}
+
+fn is_sensitive_header(name: &str) -> bool {
+    name.ends_with("token") || name.contains("authorization")
+}
+
+impl fmt::Display for CanonicalRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, false)
+    }
+}
+
+impl fmt::Debug for CanonicalRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// Resolves `.` and `..` segments and collapses repeated `/`, keeping a trailing `/`.
+pub(crate) fn normalize_path(path: &str) -> String {
+    let mut stack: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                stack.pop();
+            }
+            s => stack.push(s),
+        }
+    }
+    let mut out = String::with_capacity(path.len());
+    out.push('/');
+    out.push_str(&stack.join("/"));
+    if !stack.is_empty() && path.ends_with('/') {
+        out.push('/');
+    }
+    out
+}
+
+/// The canonical path: optionally normalized, then every byte but the unreserved ones and
+/// `/` escaped. The path is taken as it goes on the wire, so an escape already in it is
+/// escaped again (`%3D` becomes `%253D`), as every service but S3 expects.
+pub(crate) fn canonical_path(path: &str, normalize: bool) -> String {
+    let path = if path.is_empty() { "/" } else { path };
+    let mut out = String::with_capacity(path.len() + 16);
+    if normalize {
+        encode_into(&mut out, &normalize_path(path), true);
+    } else {
+        encode_into(&mut out, path, true);
+    }
+    out
+}
+
+/// The canonical query: each `key=value` pair decoded, encoded once, then sorted by key and
+/// value. A key without `=` gets an empty value.
+pub(crate) fn canonical_query(query: &str) -> String {
+    if query.is_empty() {
+        return String::new();
+    }
+    let mut pairs: Vec<(String, String)> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let mut key = String::with_capacity(k.len());
+            encode_into(&mut key, &percent_decode(k), false);
+            let mut value = String::with_capacity(v.len());
+            encode_into(&mut value, &percent_decode(v), false);
+            (key, value)
+        })
+        .collect();
+    pairs.sort();
+    let mut out = String::with_capacity(query.len() + 8);
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(k);
+        out.push('=');
+        out.push_str(v);
+    }
+    out
+}
+
+/// Trims a header value and collapses each inner run of blanks to one space.
+pub(crate) fn normalize_header_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for (i, word) in value.split_ascii_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Builds the canonical request. `extra` holds the headers the signer adds (`x-amz-date`,
+/// maybe `x-amz-security-token` and `x-amz-content-sha256`): they replace any header of the
+/// same name in the request.
+pub(crate) fn build(
+    req: &SignableRequest<'_>,
+    settings: &SigningSettings,
+    extra: &[(&str, &str)],
+    payload_hash: String,
+) -> CanonicalRequest {
+    let mut headers: Vec<(String, String)> = Vec::with_capacity(req.headers.len() + extra.len());
+    for (name, value) in req.headers {
+        let name = name.to_ascii_lowercase();
+        if UNSIGNED_HEADERS.contains(&name.as_str()) || extra.iter().any(|(n, _)| *n == name) {
+            continue;
+        }
+        headers.push((name, normalize_header_value(value)));
+    }
+    for (name, value) in extra {
+        headers.push(((*name).to_owned(), normalize_header_value(value)));
+    }
+    // A stable sort keeps duplicates in the order they appeared, then they are joined.
+    headers.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut joined: Vec<(String, String)> = Vec::with_capacity(headers.len());
+    for (name, value) in headers {
+        match joined.last_mut() {
+            Some((last, v)) if *last == name => {
+                v.push(',');
+                v.push_str(&value);
+            }
+            _ => joined.push((name, value)),
+        }
+    }
+    let mut signed_headers = String::new();
+    for (i, (name, _)) in joined.iter().enumerate() {
+        if i > 0 {
+            signed_headers.push(';');
+        }
+        signed_headers.push_str(name);
+    }
+    CanonicalRequest {
+        method: req.method.to_owned(),
+        path: canonical_path(req.path, settings.normalize_path),
+        query: canonical_query(req.query),
+        headers: joined,
+        signed_headers,
+        payload_hash,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalization() {
+        assert_eq!(normalize_path("/"), "/");
+        assert_eq!(normalize_path("//example//"), "/example/");
+        assert_eq!(normalize_path("/example/.."), "/");
+        assert_eq!(normalize_path("/a/./b/../c"), "/a/c");
+        assert_eq!(normalize_path("/../.."), "/");
+    }
+
+    #[test]
+    fn path_is_encoded_again() {
+        assert_eq!(canonical_path("/a%3D/@x", true), "/a%253D/%40x");
+        assert_eq!(canonical_path("", true), "/");
+        assert_eq!(canonical_path("//a", false), "//a");
+    }
+
+    #[test]
+    fn query_is_sorted_and_encoded_once() {
+        assert_eq!(canonical_query("b=2&a=1&a=0"), "a=0&a=1&b=2");
+        assert_eq!(canonical_query("k=%2B%2F&x"), "k=%2B%2F&x=");
+        assert_eq!(canonical_query("k=a b+c"), "k=a%20b%2Bc");
+        assert_eq!(canonical_query(""), "");
+    }
+
+    #[test]
+    fn header_values_are_trimmed_and_collapsed() {
+        assert_eq!(normalize_header_value("  a   b \t c  "), "a b c");
+        assert_eq!(normalize_header_value(""), "");
+    }
+}

@@ -1,0 +1,15 @@
+//! Offline testing support (cargo feature `testing`): [`LocalApiGateway`], a
+//! signature-checking fake of the service on 127.0.0.1, for this crate's tests and for
+//! users who test their own tools without AWS.
+//!
+//! Its behaviour follows the service where the service's is known, and these documented
+//! choices where it is not: a page holds [`DEFAULT_PAGE_SIZE`] stages unless `maxResults`
+//! says otherwise, `maxResults` must be 1 to [`MAX_PAGE_SIZE`], and an unknown or foreign
+//! `nextToken` is a 400 `BadRequestException`.
+
+mod http;
+mod server;
+
+pub use server::{
+    Fault, LocalApiGateway, LocalApiGatewayBuilder, RecordedRequest, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
+};

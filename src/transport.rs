@@ -1,0 +1,262 @@
+//! The HTTP edge: our own [`Transport`] trait, so no foreign type is in the public API and
+//! tests can script responses, and its implementation on a blocking `ureq` agent.
+//!
+//! A transport sends one request and returns one response, whatever its status: retries,
+//! signing and error decoding live above it and do not know how bytes move.
+
+use std::fmt;
+use std::io::Read;
+use std::time::Duration;
+
+use crate::error::TransportErrorKind;
+
+/// One HTTP request, fully built and signed.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HttpRequest {
+    /// `GET`, `POST`, ...
+    pub method: &'static str,
+    /// The absolute URL.
+    pub url: String,
+    /// Header names and values, `Host` included.
+    pub headers: Vec<(String, String)>,
+    /// The body; empty for none.
+    pub body: Vec<u8>,
+}
+
+impl HttpRequest {
+    /// A request with no headers and no body.
+    pub fn new(method: &'static str, url: impl Into<String>) -> Self {
+        Self {
+            method,
+            url: url.into(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    /// The first header of that name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+}
+
+/// Shows the request without the values of `authorization` and `x-amz-security-token`.
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                let n = n.as_str();
+                if n.eq_ignore_ascii_case("authorization") || n.eq_ignore_ascii_case("x-amz-security-token") {
+                    (n, "** redacted **")
+                } else {
+                    (n, v.as_str())
+                }
+            })
+            .collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// One HTTP response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HttpResponse {
+    /// The status code.
+    pub status: u16,
+    /// Header names and values as received.
+    pub headers: Vec<(String, String)>,
+    /// The whole body.
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// A response from its parts.
+    pub fn new(status: u16, headers: Vec<(String, String)>, body: Vec<u8>) -> Self {
+        Self { status, headers, body }
+    }
+
+    /// The first header of that name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+}
+
+fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Why a transport got no complete response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TransportError {
+    /// What kind of failure.
+    pub kind: TransportErrorKind,
+    /// A description for people.
+    pub message: String,
+    /// Set when the body was cut off at the size limit; the limit in bytes.
+    pub body_limit: Option<u64>,
+}
+
+impl TransportError {
+    /// An error of that kind.
+    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            body_limit: None,
+        }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind, self.message)
+    }
+}
+
+impl std::error::Error for TransportError {}
+
+/// Sends one request and reads the whole response, whatever its status.
+///
+/// Implement it to put the client on another HTTP stack or to script responses in tests.
+/// An implementation must not follow redirects, must bound the time it waits, and must
+/// stop reading a body past `max_body_bytes` with an error whose `body_limit` is set.
+pub trait Transport: Send + Sync + fmt::Debug {
+    /// Sends `request` and returns the response.
+    fn send(&self, request: &HttpRequest, max_body_bytes: u64) -> Result<HttpResponse, TransportError>;
+}
+
+/// Timeouts of the default transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Timeouts {
+    /// Time to open a connection (resolve, connect, TLS). Defaults to 3.1 s, as the AWS SDKs.
+    pub connect: Duration,
+    /// Time for one attempt from sending to the last byte of the body. Defaults to 30 s.
+    pub attempt: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_millis(3100),
+            attempt: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The default transport: one `ureq` agent (a keep-alive connection pool), 4xx/5xx returned
+/// as responses, no redirects, no compression, rustls for TLS.
+#[derive(Clone)]
+pub struct UreqTransport {
+    agent: ureq::Agent,
+}
+
+impl fmt::Debug for UreqTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("UreqTransport")
+    }
+}
+
+impl UreqTransport {
+    /// A transport with these timeouts.
+    pub fn new(timeouts: Timeouts) -> Self {
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_connect(Some(timeouts.connect))
+            .timeout_global(Some(timeouts.attempt))
+            .user_agent(concat!("apigwv2/", env!("CARGO_PKG_VERSION")))
+            .build();
+        Self {
+            agent: ureq::Agent::new_with_config(config),
+        }
+    }
+}
+
+impl Default for UreqTransport {
+    fn default() -> Self {
+        Self::new(Timeouts::default())
+    }
+}
+
+fn map_ureq_error(e: ureq::Error) -> TransportError {
+    use ureq::Error as E;
+    let kind = match &e {
+        E::Timeout(_) => TransportErrorKind::Timeout,
+        E::HostNotFound | E::ConnectionFailed => TransportErrorKind::Connect,
+        E::Io(io) => match io.kind() {
+            std::io::ErrorKind::ConnectionRefused => TransportErrorKind::Connect,
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => TransportErrorKind::Timeout,
+            _ => TransportErrorKind::Io,
+        },
+        E::Protocol(_) | E::BadUri(_) | E::Http(_) => TransportErrorKind::Protocol,
+        E::Tls(_) | E::Rustls(_) => TransportErrorKind::Tls,
+        _ => TransportErrorKind::Other,
+    };
+    let mut err = TransportError::new(kind, e.to_string());
+    if let E::BodyExceedsLimit(n) = e {
+        err.body_limit = Some(n);
+    }
+    err
+}
+
+impl Transport for UreqTransport {
+    fn send(&self, request: &HttpRequest, max_body_bytes: u64) -> Result<HttpResponse, TransportError> {
+        let mut builder = ureq::http::Request::builder()
+            .method(request.method)
+            .uri(&request.url);
+        for (name, value) in &request.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        let response = if request.body.is_empty() {
+            let req = builder
+                .body(())
+                .map_err(|e| TransportError::new(TransportErrorKind::Protocol, e.to_string()))?;
+            self.agent.run(req)
+        } else {
+            let req = builder
+                .body(request.body.clone())
+                .map_err(|e| TransportError::new(TransportErrorKind::Protocol, e.to_string()))?;
+            self.agent.run(req)
+        }
+        .map_err(map_ureq_error)?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        let mut body = Vec::new();
+        // Read one byte past the limit, so a body of exactly the limit is accepted and a
+        // longer one is told apart.
+        let mut reader = response.into_body().into_with_config().limit(max_body_bytes.saturating_add(1)).reader();
+        reader.read_to_end(&mut body).map_err(|e| {
+            // ureq reports its own errors through io::Error; get them back.
+            match e.downcast::<ureq::Error>() {
+                Ok(inner) => map_ureq_error(inner),
+                Err(e) => TransportError::new(
+                    if e.kind() == std::io::ErrorKind::TimedOut { TransportErrorKind::Timeout } else { TransportErrorKind::Io },
+                    e.to_string(),
+                ),
+            }
+        })?;
+        if body.len() as u64 > max_body_bytes {
+            let mut e = TransportError::new(TransportErrorKind::Other, format!("response body over {max_body_bytes} bytes"));
+            e.body_limit = Some(max_body_bytes);
+            return Err(e);
+        }
+        Ok(HttpResponse { status, headers, body })
+    }
+}
