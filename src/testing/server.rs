@@ -29,6 +29,8 @@ const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Fault {
+    /// No fault: answers normally (a placeholder in a sequence of faults).
+    Normal,
     /// 429 `TooManyRequestsException` with `limitType` `"Rate"`.
     Throttle,
     /// A JSON error with this status (e.g. 500, 503) and code `InternalServerException` (or
@@ -50,6 +52,8 @@ pub enum Fault {
     NextToken(String),
     /// Waits this long before answering normally.
     Delay(Duration),
+    /// Answers with this status and JSON body, as if the service had sent it.
+    CustomResponse(u16, String),
 }
 
 /// One request as the local endpoint received it.
@@ -434,6 +438,11 @@ fn handle(shared: &Shared, req: &Request) -> (Action, Option<Duration>) {
             body: format!("<html><head><title>{status}</title></head><body><h1>{status} Bad Gateway</h1></body></html>").into_bytes(),
         }),
         Some(Fault::DropConnection) => Action::Drop,
+        Some(Fault::CustomResponse(status, body)) => Action::Respond(Response {
+            status,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: body.into_bytes(),
+        }),
         Some(Fault::BadJson) => Action::Respond(Response {
             status: 200,
             headers: vec![("Content-Type".into(), "application/json".into())],

@@ -1,0 +1,28 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use apigwv2::testing::LocalApiGateway;
+use apigwv2::{Client, Error, Stage};
+
+/// `n` stages named `stage-0000`, `stage-0001`, ...
+pub fn numbered(n: usize) -> Vec<Stage> {
+    (0..n).map(|i| Stage::new(format!("stage-{i:04}"))).collect()
+}
+
+/// A started gateway with one API.
+pub fn gateway(api_id: &str, stages: Vec<Stage>) -> LocalApiGateway {
+    LocalApiGateway::builder().api(api_id, stages).start().expect("start LocalApiGateway")
+}
+
+/// A client for a gateway, with short timeouts so no test can hang.
+pub fn client(gw: &LocalApiGateway) -> Client {
+    gw.client_builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+        .expect("client")
+}
+
+/// The names of every stage yielded, or the first error.
+pub fn names(it: impl Iterator<Item = Result<Stage, Error>>) -> Result<Vec<String>, Error> {
+    it.map(|s| s.map(|s| s.stage_name)).collect()
+}
