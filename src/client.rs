@@ -165,7 +165,12 @@ impl Client {
         key
     }
 
-    fn sign(&self, request: &OperationRequest, credentials: &Credentials, now: OffsetDateTime) -> HttpRequest {
+    fn sign(
+        &self,
+        request: &OperationRequest,
+        credentials: &Credentials,
+        now: OffsetDateTime,
+    ) -> HttpRequest {
         let host = self.inner.endpoint.host_header();
         let mut path = String::with_capacity(self.inner.endpoint.base_path().len() + request.path.len());
         path.push_str(self.inner.endpoint.base_path());
@@ -317,7 +322,9 @@ impl ClientBuilder {
                 .first_of(&["AWS_REGION", "AWS_DEFAULT_REGION"])
                 .map(|(_, v)| v.to_owned())
                 .ok_or_else(|| Error::Config {
-                    message: "no region: call ClientBuilder::region or set AWS_REGION (or AWS_DEFAULT_REGION)".into(),
+                    message:
+                        "no region: call ClientBuilder::region or set AWS_REGION (or AWS_DEFAULT_REGION)"
+                            .into(),
                 })?,
         };
         validate_region(&region)?;
@@ -388,7 +395,12 @@ mod tests {
 
     #[test]
     fn region_precedence() {
-        let e = env(&[KEYS[0], KEYS[1], ("AWS_REGION", "eu-west-1"), ("AWS_DEFAULT_REGION", "us-east-2")]);
+        let e = env(&[
+            KEYS[0],
+            KEYS[1],
+            ("AWS_REGION", "eu-west-1"),
+            ("AWS_DEFAULT_REGION", "us-east-2"),
+        ]);
         let c = Client::builder().env(e.clone()).build().unwrap();
         assert_eq!(c.region(), "eu-west-1");
         let c = Client::builder().env(e).region("ap-south-1").build().unwrap();
@@ -398,16 +410,26 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(c.region(), "us-east-2");
-        assert_eq!(c.endpoint().to_string(), "https://apigateway.us-east-2.amazonaws.com");
+        assert_eq!(
+            c.endpoint().to_string(),
+            "https://apigateway.us-east-2.amazonaws.com"
+        );
     }
 
     #[test]
     fn missing_settings_name_what_to_set() {
         let e = Client::builder().env(env(&KEYS)).build().unwrap_err();
         assert!(e.to_string().contains("set AWS_REGION"), "{e}");
-        let e = Client::builder().env(env(&[("AWS_REGION", "eu-west-1")])).build().unwrap_err();
+        let e = Client::builder()
+            .env(env(&[("AWS_REGION", "eu-west-1")]))
+            .build()
+            .unwrap_err();
         assert!(e.to_string().contains("AWS_ACCESS_KEY_ID"), "{e}");
-        let e = Client::builder().region("eu west").credentials(Credentials::new("a", "b", None::<String>)).build().unwrap_err();
+        let e = Client::builder()
+            .region("eu west")
+            .credentials(Credentials::new("a", "b", None::<String>))
+            .build()
+            .unwrap_err();
         assert!(matches!(e, Error::Config { .. }), "{e}");
     }
 
@@ -421,13 +443,25 @@ mod tests {
         vars.push(("AWS_ENDPOINT_URL_APIGATEWAYV2", "http://127.0.0.1:2"));
         let c = Client::builder().env(env(&vars)).build().unwrap();
         assert_eq!(c.endpoint().to_string(), "http://127.0.0.1:2");
-        let c = Client::builder().env(env(&vars)).endpoint_url("http://localhost:3").build().unwrap();
+        let c = Client::builder()
+            .env(env(&vars))
+            .endpoint_url("http://localhost:3")
+            .build()
+            .unwrap();
         assert_eq!(c.endpoint().to_string(), "http://localhost:3");
         vars.push(("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"));
         let c = Client::builder().env(env(&vars)).build().unwrap();
-        assert_eq!(c.endpoint().to_string(), "https://apigateway.eu-west-1.amazonaws.com");
+        assert_eq!(
+            c.endpoint().to_string(),
+            "https://apigateway.eu-west-1.amazonaws.com"
+        );
         let e = Client::builder()
-            .env(env(&[KEYS[0], KEYS[1], ("AWS_REGION", "eu-west-1"), ("AWS_ENDPOINT_URL", "ftp://x")]))
+            .env(env(&[
+                KEYS[0],
+                KEYS[1],
+                ("AWS_REGION", "eu-west-1"),
+                ("AWS_ENDPOINT_URL", "ftp://x"),
+            ]))
             .build()
             .unwrap_err();
         assert!(e.to_string().contains("AWS_ENDPOINT_URL: endpoint URL"), "{e}");

@@ -96,24 +96,24 @@ pub enum Error {
         /// The kind of resource that was not found, when the service says.
         resource_type: Option<String>,
         /// Status, code, message and request id.
-        details: ServiceError,
+        details: Box<ServiceError>,
     },
     /// `TooManyRequestsException` (HTTP 429): throttled.
     TooManyRequests {
         /// Which limit was hit, when the service says.
         limit_type: Option<String>,
         /// Status, code, message and request id.
-        details: ServiceError,
+        details: Box<ServiceError>,
     },
     /// `BadRequestException` (HTTP 400): a parameter was invalid.
     BadRequest {
         /// Status, code, message and request id.
-        details: ServiceError,
+        details: Box<ServiceError>,
     },
     /// Any other error the service (or something in front of it) answered with.
     Service {
         /// Status, code, message and request id.
-        details: ServiceError,
+        details: Box<ServiceError>,
     },
     /// No response: the connection could not be made or broke.
     Transport {
@@ -177,6 +177,7 @@ pub enum Error {
 }
 
 impl Error {
+    // Service details are boxed so that `Result<T, Error>` stays small.
     /// The service's details for service errors.
     pub fn service_error(&self) -> Option<&ServiceError> {
         match self {
@@ -241,17 +242,6 @@ impl Error {
             Self::Transport { kind, .. } => !matches!(kind, TransportErrorKind::Tls),
             Self::InvalidResponse { status, .. } => (200..300).contains(status) || *status >= 500,
             _ => false,
-        }
-    }
-
-    pub(crate) fn set_attempts(&mut self, n: u32) {
-        match self {
-            Self::NotFound { details, .. }
-            | Self::TooManyRequests { details, .. }
-            | Self::BadRequest { details }
-            | Self::Service { details } => details.attempts = n,
-            Self::Transport { attempts, .. } | Self::InvalidResponse { attempts, .. } => *attempts = n,
-            _ => {}
         }
     }
 }
@@ -365,7 +355,7 @@ mod tests {
     fn display_is_one_actionable_sentence() {
         let e = Error::NotFound {
             resource_type: None,
-            details: details(Some("NotFoundException"), 404),
+            details: Box::new(details(Some("NotFoundException"), 404)),
         };
         assert_eq!(
             e.to_string(),
@@ -375,16 +365,25 @@ mod tests {
         assert_eq!(e.request_id(), Some("req-1"));
         assert_eq!(e.status(), Some(404));
         assert!(!e.is_retryable());
-        let mut e = Error::Service {
-            details: details(None, 503),
-        };
-        e.set_attempts(3);
+        let mut d = details(None, 503);
+        d.attempts = 3;
+        let e = Error::Service { details: Box::new(d) };
         assert_eq!(
             e.to_string(),
             "GetStages failed: unknown error (HTTP 503): Invalid API identifier specified [request id req-1, 3 attempts]"
         );
         assert!(e.is_retryable());
         assert_eq!(e.attempts(), Some(3));
+    }
+
+    #[test]
+    fn results_stay_small() {
+        // Large errors make every `Result<T, Error>` large (clippy::result_large_err).
+        assert!(
+            std::mem::size_of::<Error>() <= 112,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
     }
 
     #[test]

@@ -134,3 +134,8 @@ pub use stages::{GetStagesOutput, GetStagesRequest};
 
 /// The item iterator of [`Client::stages`].
 pub type Stages = Paginator<GetStagesRequest>;
+
+/// The README's code blocks, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -238,7 +238,9 @@ mod timestamp {
                     .map_err(|e| E::custom(format_args!("invalid timestamp {v:?}: {e}")))
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                OffsetDateTime::from_unix_timestamp(v).map(Some).map_err(E::custom)
+                OffsetDateTime::from_unix_timestamp(v)
+                    .map(Some)
+                    .map_err(E::custom)
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
                 let v = i64::try_from(v).map_err(E::custom)?;
@@ -269,7 +271,10 @@ mod tests {
     fn full_stage_round_trips_to_the_wire_format() {
         let wire = r#"{"accessLogSettings":{"destinationArn":"arn:aws:logs:eu-west-1:1:log-group:g","format":"$context.requestId"},"apiGatewayManaged":false,"autoDeploy":true,"clientCertificateId":"cc1","createdDate":"2024-01-02T03:04:05Z","defaultRouteSettings":{"dataTraceEnabled":true,"detailedMetricsEnabled":false,"loggingLevel":"INFO","throttlingBurstLimit":100,"throttlingRateLimit":50.5},"deploymentId":"dep1","description":"d","lastDeploymentStatusMessage":"ok","lastUpdatedDate":"2024-01-02T03:04:05.123Z","routeSettings":{"GET /x":{"loggingLevel":"NEW_LEVEL"}},"stageName":"prod","stageVariables":{"a":"1"},"tags":{"k":"v"}}"#;
         let s: Stage = serde_json::from_str(wire).unwrap();
-        assert_eq!(s.default_route_settings.as_ref().unwrap().logging_level, Some(LoggingLevel::Info));
+        assert_eq!(
+            s.default_route_settings.as_ref().unwrap().logging_level,
+            Some(LoggingLevel::Info)
+        );
         assert_eq!(
             s.route_settings.as_ref().unwrap()["GET /x"].logging_level,
             Some(LoggingLevel::Unknown("NEW_LEVEL".into()))
@@ -279,7 +284,10 @@ mod tests {
 
     #[test]
     fn nulls_epoch_seconds_and_bad_types() {
-        let s: Stage = serde_json::from_str(r#"{"stageName":"a","createdDate":null,"lastUpdatedDate":1700000000,"tags":null}"#).unwrap();
+        let s: Stage = serde_json::from_str(
+            r#"{"stageName":"a","createdDate":null,"lastUpdatedDate":1700000000,"tags":null}"#,
+        )
+        .unwrap();
         assert_eq!(s.created_date, None);
         assert_eq!(s.last_updated_date.unwrap().unix_timestamp(), 1_700_000_000);
         assert_eq!(s.tags, None);

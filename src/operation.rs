@@ -157,14 +157,14 @@ pub(crate) fn decode_error(
         let text = excerpt(&resp.body, EXCERPT_CHARS);
         (!text.trim().is_empty()).then(|| format!("response body: {text}"))
     });
-    let details = ServiceError {
+    let details = Box::new(ServiceError {
         operation,
         status: resp.status,
         code,
         message,
         request_id,
         attempts,
-    };
+    });
     match details.code.as_deref() {
         Some("NotFoundException") => Error::NotFound {
             resource_type: body.resource_type,
@@ -194,7 +194,10 @@ mod tests {
     fn resp(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
         HttpResponse::new(
             status,
-            headers.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
+            headers
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
             body.as_bytes().to_vec(),
         )
     }
@@ -203,12 +206,21 @@ mod tests {
     fn code_from_header_wins_and_is_sanitized() {
         let r = resp(
             404,
-            &[("x-amzn-ErrorType", "NotFoundException:http://internal.amazon.com/coral/x/"), ("x-amzn-RequestId", "r1")],
+            &[
+                (
+                    "x-amzn-ErrorType",
+                    "NotFoundException:http://internal.amazon.com/coral/x/",
+                ),
+                ("x-amzn-RequestId", "r1"),
+            ],
             r#"{"message":"Invalid API identifier specified 1:abc","resourceType":"Api"}"#,
         );
         let e = decode_error("GetStages", &r, request_id(&r), 1);
         match &e {
-            Error::NotFound { resource_type, details } => {
+            Error::NotFound {
+                resource_type,
+                details,
+            } => {
                 assert_eq!(resource_type.as_deref(), Some("Api"));
                 assert_eq!(details.request_id.as_deref(), Some("r1"));
             }
@@ -219,13 +231,20 @@ mod tests {
 
     #[test]
     fn code_from_body_type_and_unknown_codes() {
-        let r = resp(400, &[], r#"{"__type":"com.amazon#ValidationException","Message":"bad"}"#);
+        let r = resp(
+            400,
+            &[],
+            r#"{"__type":"com.amazon#ValidationException","Message":"bad"}"#,
+        );
         let e = decode_error("GetStages", &r, None, 1);
         assert!(matches!(e, Error::Service { .. }));
         assert_eq!(e.code(), Some("ValidationException"));
         assert_eq!(e.message(), Some("bad"));
         let r = resp(429, &[], r#"{"limitType":"x"}"#);
-        assert!(matches!(decode_error("GetStages", &r, None, 1), Error::TooManyRequests { .. }));
+        assert!(matches!(
+            decode_error("GetStages", &r, None, 1),
+            Error::TooManyRequests { .. }
+        ));
     }
 
     #[test]
@@ -242,7 +261,9 @@ mod tests {
     fn query_and_labels_are_encoded() {
         let mut path = String::from("/v2/apis/");
         push_label(&mut path, "a/b c");
-        let r = OperationRequest::get(path).query_param("maxResults", "5").query_param("nextToken", "x+/=");
+        let r = OperationRequest::get(path)
+            .query_param("maxResults", "5")
+            .query_param("nextToken", "x+/=");
         assert_eq!(r.path, "/v2/apis/a%2Fb%20c");
         assert_eq!(r.query, "maxResults=5&nextToken=x%2B%2F%3D");
     }

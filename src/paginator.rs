@@ -400,8 +400,20 @@ mod tests {
     #[test]
     fn resume_tokens_round_trip() {
         for (pos, text) in [
-            (Position { token: Some("abc".into()), skip: 0 }, Some("abc")),
-            (Position { token: Some("a:b=".into()), skip: 3 }, Some("apigwv2:skip=3:a:b=")),
+            (
+                Position {
+                    token: Some("abc".into()),
+                    skip: 0,
+                },
+                Some("abc"),
+            ),
+            (
+                Position {
+                    token: Some("a:b=".into()),
+                    skip: 3,
+                },
+                Some("apigwv2:skip=3:a:b="),
+            ),
             (Position { token: None, skip: 2 }, Some("apigwv2:skip=2:")),
             (Position { token: None, skip: 0 }, None),
         ] {

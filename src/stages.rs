@@ -157,7 +157,11 @@ mod tests {
 
     #[test]
     fn builds_the_wire_request() {
-        let r = GetStagesRequest::new("a1b2c3").max_results(25).next_token("a+b/c=").request().unwrap();
+        let r = GetStagesRequest::new("a1b2c3")
+            .max_results(25)
+            .next_token("a+b/c=")
+            .request()
+            .unwrap();
         assert_eq!(r.method, "GET");
         assert_eq!(r.path, "/v2/apis/a1b2c3/stages");
         assert_eq!(r.query, "maxResults=25&nextToken=a%2Bb%2Fc%3D");
@@ -187,6 +191,9 @@ mod tests {
         assert!(o.items.is_empty() && o.next_token.is_none());
         let o: GetStagesOutput = serde_json::from_str(r#"{"items":null,"nextToken":"t"}"#).unwrap();
         assert_eq!(o.next_token.as_deref(), Some("t"));
-        assert_eq!(serde_json::to_string(&o).unwrap(), r#"{"items":[],"nextToken":"t"}"#);
+        assert_eq!(
+            serde_json::to_string(&o).unwrap(),
+            r#"{"items":[],"nextToken":"t"}"#
+        );
     }
 }

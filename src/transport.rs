@@ -80,7 +80,11 @@ pub struct HttpResponse {
 impl HttpResponse {
     /// A response from its parts.
     pub fn new(status: u16, headers: Vec<(String, String)>, body: Vec<u8>) -> Self {
-        Self { status, headers, body }
+        Self {
+            status,
+            headers,
+            body,
+        }
     }
 
     /// The first header of that name (case-insensitive).
@@ -156,8 +160,8 @@ impl Default for Timeouts {
     }
 }
 
-/// The default transport: one `ureq` agent (a keep-alive connection pool), 4xx/5xx returned
-/// as responses, no redirects, no compression, rustls for TLS.
+/// The default transport: one `ureq` agent (a keep-alive pool of up to 16 idle connections
+/// per host), 4xx/5xx returned as responses, no redirects, no compression, rustls for TLS.
 #[derive(Clone)]
 pub struct UreqTransport {
     agent: ureq::Agent,
@@ -175,6 +179,8 @@ impl UreqTransport {
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
+            .max_idle_connections(32)
+            .max_idle_connections_per_host(16)
             .timeout_connect(Some(timeouts.connect))
             .timeout_global(Some(timeouts.attempt))
             .user_agent(concat!("apigwv2/", env!("CARGO_PKG_VERSION")))
@@ -236,27 +242,53 @@ impl Transport for UreqTransport {
         let headers = response
             .headers()
             .iter()
-            .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let mut body = Vec::new();
         // Read one byte past the limit, so a body of exactly the limit is accepted and a
         // longer one is told apart.
-        let mut reader = response.into_body().into_with_config().limit(max_body_bytes.saturating_add(1)).reader();
+        let mut reader = response
+            .into_body()
+            .into_with_config()
+            .limit(max_body_bytes.saturating_add(1))
+            .reader();
         reader.read_to_end(&mut body).map_err(|e| {
             // ureq reports its own errors through io::Error; get them back.
             match e.downcast::<ureq::Error>() {
-                Ok(inner) => map_ureq_error(inner),
+                Ok(inner) => {
+                    let mut err = map_ureq_error(inner);
+                    if err.body_limit.is_some() {
+                        err.body_limit = Some(max_body_bytes);
+                    }
+                    err
+                }
                 Err(e) => TransportError::new(
-                    if e.kind() == std::io::ErrorKind::TimedOut { TransportErrorKind::Timeout } else { TransportErrorKind::Io },
+                    if e.kind() == std::io::ErrorKind::TimedOut {
+                        TransportErrorKind::Timeout
+                    } else {
+                        TransportErrorKind::Io
+                    },
                     e.to_string(),
                 ),
             }
         })?;
         if body.len() as u64 > max_body_bytes {
-            let mut e = TransportError::new(TransportErrorKind::Other, format!("response body over {max_body_bytes} bytes"));
+            let mut e = TransportError::new(
+                TransportErrorKind::Other,
+                format!("response body over {max_body_bytes} bytes"),
+            );
             e.body_limit = Some(max_body_bytes);
             return Err(e);
         }
-        Ok(HttpResponse { status, headers, body })
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
     }
 }

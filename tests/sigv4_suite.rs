@@ -105,7 +105,12 @@ fn check(
     signature: Option<&str>,
     authorization: Option<&str>,
 ) -> Result<(), String> {
-    let headers: Vec<(&str, &str)> = case.request.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let headers: Vec<(&str, &str)> = case
+        .request
+        .headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
     let req = SignableRequest {
         method: &case.request.method,
         path: &case.request.path,
@@ -117,7 +122,12 @@ fn check(
     params.settings = case.settings.clone();
     let out = sigv4::sign(&req, &params);
     // The stage functions must agree with the chained signer.
-    assert_eq!(&sigv4::canonical_request(&req, &params), out.canonical_request(), "{}", case.name);
+    assert_eq!(
+        &sigv4::canonical_request(&req, &params),
+        out.canonical_request(),
+        "{}",
+        case.name
+    );
     let stages = [
         ("canonical request", creq, out.canonical_request().to_string()),
         ("string to sign", sts, out.string_to_sign().to_owned()),
@@ -127,14 +137,20 @@ fn check(
     for (stage, expected, got) in stages {
         if let Some(expected) = expected {
             if expected.trim_end_matches('\n') != got {
-                return Err(format!("{}: {stage} differs\n--- expected\n{expected}\n--- got\n{got}", case.name));
+                return Err(format!(
+                    "{}: {stage} differs\n--- expected\n{expected}\n--- got\n{got}",
+                    case.name
+                ));
             }
         }
     }
     if case.settings.payload_checksum_header {
         let hash = out.headers().iter().find(|(n, _)| *n == "x-amz-content-sha256");
         if hash.map(|(_, v)| v.as_str()) != Some(out.canonical_request().payload_hash()) {
-            return Err(format!("{}: x-amz-content-sha256 header missing or wrong", case.name));
+            return Err(format!(
+                "{}: x-amz-content-sha256 header missing or wrong",
+                case.name
+            ));
         }
     }
     Ok(())
@@ -236,7 +252,13 @@ fn classic_suite() {
             time: time::macros::datetime!(2015-08-30 12:36:00 UTC),
             settings: SigningSettings::default(),
         };
-        if let Err(e) = check(&case, Some(&read(&file("creq"))), Some(&read(&file("sts"))), None, Some(&read(&file("authz")))) {
+        if let Err(e) = check(
+            &case,
+            Some(&read(&file("creq"))),
+            Some(&read(&file("sts"))),
+            None,
+            Some(&read(&file("authz"))),
+        ) {
             failures.push(e);
         }
     }
@@ -280,7 +302,13 @@ fn smithy_rs_double_encoding_cases() {
         time: time::macros::datetime!(2021-05-11 15:40:45 UTC),
         settings: SigningSettings::default(),
     };
-    if let Err(e) = check(&creq_case, Some(&read(&dir.join("header-canonical-request.txt"))), None, None, None) {
+    if let Err(e) = check(
+        &creq_case,
+        Some(&read(&dir.join("header-canonical-request.txt"))),
+        None,
+        None,
+        None,
+    ) {
         failures.push(e);
     }
     let auth_case = Case {
@@ -292,7 +320,13 @@ fn smithy_rs_double_encoding_cases() {
         time: time::macros::datetime!(2015-08-30 12:36:00 UTC),
         settings: SigningSettings::default(),
     };
-    if let Err(e) = check(&auth_case, None, None, None, Some(&authorization_of(&read(&dir.join("header-signed-request.txt"))))) {
+    if let Err(e) = check(
+        &auth_case,
+        None,
+        None,
+        None,
+        Some(&authorization_of(&read(&dir.join("header-signed-request.txt")))),
+    ) {
         failures.push(e);
     }
     report("smithy-rs-extra", 2, 2, failures);
@@ -323,7 +357,14 @@ fn the_runner_names_the_stage_that_broke() {
     check(&case, Some(&creq), Some(&sts), None, None).unwrap();
     let err = check(&case, Some(&creq.replace("GET", "PUT")), Some(&sts), None, None).unwrap_err();
     assert!(err.contains("canonical request differs"), "{err}");
-    let err = check(&case, Some(&creq), Some(&sts.replace("20150830T", "20150831T")), None, None).unwrap_err();
+    let err = check(
+        &case,
+        Some(&creq),
+        Some(&sts.replace("20150830T", "20150831T")),
+        None,
+        None,
+    )
+    .unwrap_err();
     assert!(err.contains("string to sign differs"), "{err}");
     let err = check(&case, None, None, Some(&"0".repeat(64)), None).unwrap_err();
     assert!(err.contains("signature differs"), "{err}");

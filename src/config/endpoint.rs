@@ -45,7 +45,10 @@ impl Endpoint {
     /// Only `http` and `https` are accepted; a query, fragment or user name is an error.
     pub fn parse(url: &str) -> Result<Self, Error> {
         let bad = |why: &str| Error::Config {
-            message: format!("endpoint URL {:?} {why}", url.chars().take(200).collect::<String>()),
+            message: format!(
+                "endpoint URL {:?} {why}",
+                url.chars().take(200).collect::<String>()
+            ),
         };
         if url.chars().any(|c| c.is_control() || c == ' ') {
             return Err(bad("contains a blank or control character"));
@@ -72,7 +75,13 @@ impl Endpoint {
             let host = &authority[..end + 2];
             match &v6[end + 1..] {
                 "" => (host, None),
-                p => (host, Some(p.strip_prefix(':').ok_or_else(|| bad("has junk after the IPv6 address"))?)),
+                p => (
+                    host,
+                    Some(
+                        p.strip_prefix(':')
+                            .ok_or_else(|| bad("has junk after the IPv6 address"))?,
+                    ),
+                ),
             }
         } else {
             match authority.rsplit_once(':') {
@@ -89,7 +98,12 @@ impl Endpoint {
         }
         let port = match port {
             None => None,
-            Some(p) => Some(p.parse::<u16>().ok().filter(|p| *p != 0).ok_or_else(|| bad("has an invalid port"))?),
+            Some(p) => Some(
+                p.parse::<u16>()
+                    .ok()
+                    .filter(|p| *p != 0)
+                    .ok_or_else(|| bad("has an invalid port"))?,
+            ),
         };
         let default_port = if scheme == "https" { 443 } else { 80 };
         let host = host.to_ascii_lowercase();
@@ -133,7 +147,8 @@ impl Endpoint {
 
     /// The full URL for a path that already includes the base path.
     pub(crate) fn url_for_path(&self, path_and_query: &str) -> String {
-        let mut url = String::with_capacity(self.scheme.len() + 3 + self.host_header.len() + path_and_query.len());
+        let mut url =
+            String::with_capacity(self.scheme.len() + 3 + self.host_header.len() + path_and_query.len());
         url.push_str(self.scheme);
         url.push_str("://");
         url.push_str(&self.host_header);
@@ -156,7 +171,10 @@ mod tests {
     fn parses_common_forms() {
         let e = Endpoint::parse("https://apigateway.eu-west-1.amazonaws.com").unwrap();
         assert_eq!(e.host_header(), "apigateway.eu-west-1.amazonaws.com");
-        assert_eq!(e.url("/v2/apis"), "https://apigateway.eu-west-1.amazonaws.com/v2/apis");
+        assert_eq!(
+            e.url("/v2/apis"),
+            "https://apigateway.eu-west-1.amazonaws.com/v2/apis"
+        );
         let e = Endpoint::parse("http://localhost:80/").unwrap();
         assert_eq!(e.host_header(), "localhost");
         assert_eq!(e.base_path(), "");

@@ -33,7 +33,11 @@ impl Env {
     /// valid Unicode are skipped.
     pub fn process() -> Self {
         Self {
-            vars: Arc::new(std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))).collect()),
+            vars: Arc::new(
+                std::env::vars_os()
+                    .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+                    .collect(),
+            ),
         }
     }
 
@@ -51,10 +55,7 @@ impl Env {
 
     /// The value of a variable; `None` when unset or empty.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.vars
-            .get(name)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
+        self.vars.get(name).map(String::as_str).filter(|v| !v.is_empty())
     }
 
     /// The first of several variables that is set, with its name.

@@ -7,9 +7,7 @@ use crate::error::Error;
 pub(crate) fn validate_region(region: &str) -> Result<(), Error> {
     let ok = !region.is_empty()
         && region.len() <= 63
-        && region
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
         && !region.starts_with('-')
         && !region.ends_with('-');
     if ok {
@@ -30,14 +28,31 @@ mod tests {
 
     #[test]
     fn accepts_real_regions() {
-        for r in ["us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-1", "us-isob-east-1", "local"] {
+        for r in [
+            "us-east-1",
+            "eu-west-1",
+            "cn-north-1",
+            "us-gov-west-1",
+            "us-isob-east-1",
+            "local",
+        ] {
             validate_region(r).unwrap();
         }
     }
 
     #[test]
     fn rejects_what_cannot_be_a_host_label() {
-        for r in ["", "-us", "us-", "us east", "us/east", "us.east", "eu-west-1\n", "ü", &"a".repeat(64)] {
+        for r in [
+            "",
+            "-us",
+            "us-",
+            "us east",
+            "us/east",
+            "us.east",
+            "eu-west-1\n",
+            "ü",
+            &"a".repeat(64),
+        ] {
             let e = validate_region(r).unwrap_err();
             assert!(e.to_string().contains("not a valid region"), "{e}");
         }

@@ -108,7 +108,10 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &"** redacted **")
-            .field("session_token", &self.session_token.as_ref().map(|_| "** redacted **"))
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "** redacted **"),
+            )
             .field("expiry", &self.expiry)
             .finish()
     }
@@ -148,11 +151,26 @@ mod tests {
     #[test]
     fn validation_names_the_part_not_the_value() {
         for (c, part) in [
-            (Credentials::new("", "s", None::<String>), "access key id is empty"),
-            (Credentials::new("AK\nID", "s", None::<String>), "access key id contains"),
-            (Credentials::new("AKID", "sec\u{7f}ret", None::<String>), "secret access key contains"),
-            (Credentials::new("AKID", "s", Some("to\rken")), "session token contains"),
-            (Credentials::new("AKID", " s", None::<String>), "secret access key starts or ends"),
+            (
+                Credentials::new("", "s", None::<String>),
+                "access key id is empty",
+            ),
+            (
+                Credentials::new("AK\nID", "s", None::<String>),
+                "access key id contains",
+            ),
+            (
+                Credentials::new("AKID", "sec\u{7f}ret", None::<String>),
+                "secret access key contains",
+            ),
+            (
+                Credentials::new("AKID", "s", Some("to\rken")),
+                "session token contains",
+            ),
+            (
+                Credentials::new("AKID", " s", None::<String>),
+                "secret access key starts or ends",
+            ),
         ] {
             let e = c.validate().unwrap_err().to_string();
             assert!(e.contains(part), "{e}");

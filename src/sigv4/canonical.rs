@@ -60,7 +60,8 @@ impl CanonicalRequest {
     /// A form of the canonical request that is safe to log: security tokens are hidden.
     pub fn redacted(&self) -> String {
         let mut out = String::new();
-        self.write(&mut out, true).expect("writing to a String cannot fail");
+        self.write(&mut out, true)
+            .expect("writing to a String cannot fail");
         out
     }
 

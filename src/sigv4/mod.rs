@@ -35,8 +35,8 @@ use time::OffsetDateTime;
 use crate::credentials::Credentials;
 
 pub use canonical::CanonicalRequest;
-pub use encode::{percent_decode, uri_encode, uri_encode_path};
 pub(crate) use encode::encode_into;
+pub use encode::{percent_decode, uri_encode, uri_encode_path};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -44,8 +44,7 @@ type HmacSha256 = Hmac<Sha256>;
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
 /// The hex SHA-256 of an empty payload, as every body-less request signs it.
-pub const EMPTY_PAYLOAD_SHA256: &str =
-    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+pub const EMPTY_PAYLOAD_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /// A request to sign, borrowed from wherever it lives.
 ///
@@ -178,7 +177,10 @@ fn push_padded(s: &mut String, mut v: u32, width: usize) {
 
 /// The credential scope, `YYYYMMDD/region/service/aws4_request`.
 pub fn credential_scope(amz_date: &str, region: &str, service: &str) -> String {
-    format!("{}/{region}/{service}/aws4_request", &amz_date[..8.min(amz_date.len())])
+    format!(
+        "{}/{region}/{service}/aws4_request",
+        &amz_date[..8.min(amz_date.len())]
+    )
 }
 
 /// The headers the signer adds before signing, in the order they are added.
@@ -303,10 +305,7 @@ pub fn sign_with_key(
         params.credentials.access_key_id(),
         creq.signed_headers()
     );
-    let mut headers: Vec<(&'static str, String)> = extra
-        .iter()
-        .map(|(n, v)| (*n, (*v).to_owned()))
-        .collect();
+    let mut headers: Vec<(&'static str, String)> = extra.iter().map(|(n, v)| (*n, (*v).to_owned())).collect();
     if !params.settings.sign_session_token {
         if let Some(token) = params.credentials.session_token() {
             headers.push(("x-amz-security-token", token.to_owned()));

@@ -36,7 +36,10 @@ fn read_line<R: BufRead>(r: &mut R, budget: &mut usize) -> io::Result<Option<Str
         return Ok(None);
     }
     if n > *budget || !buf.ends_with(b"\n") {
-        return Err(io::Error::new(io::ErrorKind::InvalidData, "request head too large or cut short"));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "request head too large or cut short",
+        ));
     }
     *budget -= n;
     while buf.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
@@ -72,7 +75,9 @@ pub(crate) fn read_request(r: &mut impl BufRead) -> io::Result<Option<Request>> 
         if line.is_empty() {
             break;
         }
-        let (name, value) = line.split_once(':').ok_or_else(|| bad("header without a colon"))?;
+        let (name, value) = line
+            .split_once(':')
+            .ok_or_else(|| bad("header without a colon"))?;
         headers.push((name.trim().to_owned(), value.trim().to_owned()));
     }
     let mut req = Request {
@@ -137,7 +142,10 @@ mod tests {
         let raw = b"GET /v2/apis/a%20b/stages?maxResults=5 HTTP/1.1\r\nHost: x:1\r\nX-A:  v \r\n\r\nGET / HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi";
         let mut r = io::BufReader::new(&raw[..]);
         let a = read_request(&mut r).unwrap().unwrap();
-        assert_eq!((a.method.as_str(), a.path.as_str(), a.query.as_str()), ("GET", "/v2/apis/a%20b/stages", "maxResults=5"));
+        assert_eq!(
+            (a.method.as_str(), a.path.as_str(), a.query.as_str()),
+            ("GET", "/v2/apis/a%20b/stages", "maxResults=5")
+        );
         assert_eq!(a.header("x-a"), Some("v"));
         let b = read_request(&mut r).unwrap().unwrap();
         assert_eq!(b.body, b"hi");
@@ -146,7 +154,12 @@ mod tests {
 
     #[test]
     fn rejects_garbage_and_oversized_heads() {
-        for raw in [&b"GARBAGE\r\n\r\n"[..], b"GET / SPDY\r\n\r\n", b"GET / HTTP/1.1\r\nNoColon\r\n\r\n", b"GET / HTTP/1.1\r\nHost: x"] {
+        for raw in [
+            &b"GARBAGE\r\n\r\n"[..],
+            b"GET / SPDY\r\n\r\n",
+            b"GET / HTTP/1.1\r\nNoColon\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: x",
+        ] {
             assert!(read_request(&mut io::BufReader::new(raw)).is_err());
         }
         let big = format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(MAX_HEAD));

@@ -56,8 +56,9 @@ pub enum Fault {
     CustomResponse(u16, String),
 }
 
-/// One request as the local endpoint received it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One request as the local endpoint received it. Its `Debug` hides the values of
+/// `authorization` and `x-amz-security-token`.
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RecordedRequest {
     /// The method.
@@ -70,6 +71,27 @@ pub struct RecordedRequest {
     pub headers: Vec<(String, String)>,
     /// The status the endpoint answered with (0 when it dropped the connection).
     pub status: u16,
+}
+
+impl std::fmt::Debug for RecordedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                let secret =
+                    n.eq_ignore_ascii_case("authorization") || n.eq_ignore_ascii_case("x-amz-security-token");
+                (n.as_str(), if secret { "** redacted **" } else { v.as_str() })
+            })
+            .collect();
+        f.debug_struct("RecordedRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &headers)
+            .field("status", &self.status)
+            .finish()
+    }
 }
 
 impl RecordedRequest {
@@ -162,6 +184,7 @@ impl LocalApiGatewayBuilder {
             connections: Mutex::new(Vec::new()),
             next_request_id: AtomicU64::new(1),
             received: AtomicU64::new(0),
+            accepted: AtomicU64::new(0),
         });
         let accept_shared = Arc::clone(&shared);
         let accept = std::thread::Builder::new()
@@ -182,6 +205,7 @@ struct Shared {
     connections: Mutex<Vec<(TcpStream, JoinHandle<()>)>>,
     next_request_id: AtomicU64,
     received: AtomicU64,
+    accepted: AtomicU64,
 }
 
 impl Shared {
@@ -211,11 +235,23 @@ impl Shared {
 ///     .unwrap();
 /// assert_eq!(names, ["dev", "prod"]);
 /// ```
-#[derive(Debug)]
 pub struct LocalApiGateway {
     addr: SocketAddr,
     shared: Arc<Shared>,
     accept: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for LocalApiGateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = self.shared.state();
+        f.debug_struct("LocalApiGateway")
+            .field("addr", &self.addr)
+            .field("region", &state.region)
+            .field("credentials", &state.credentials)
+            .field("apis", &state.apis.len())
+            .field("requests", &self.shared.received.load(Ordering::SeqCst))
+            .finish()
+    }
 }
 
 impl LocalApiGateway {
@@ -286,7 +322,7 @@ impl LocalApiGateway {
     /// `fault`; `k = 0` turns it off. Queued faults from [`LocalApiGateway::inject`] go first.
     pub fn fail_every(&self, k: usize, fault: Fault) {
         let mut s = self.shared.state();
-        s.fail_every = (k > 0).then(|| (k, fault));
+        s.fail_every = (k > 0).then_some((k, fault));
         s.request_count = 0;
     }
 
@@ -303,6 +339,12 @@ impl LocalApiGateway {
     /// How many requests were received so far (recorded or not).
     pub fn request_count(&self) -> usize {
         self.shared.received.load(Ordering::SeqCst) as usize
+    }
+
+    /// How many TCP connections were accepted so far: with keep-alive, one client listing
+    /// many pages uses one.
+    pub fn connection_count(&self) -> usize {
+        self.shared.accepted.load(Ordering::SeqCst) as usize
     }
 
     /// Forgets the recorded requests.
@@ -336,6 +378,7 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
             break;
         }
         let Ok(stream) = stream else { continue };
+        shared.accepted.fetch_add(1, Ordering::SeqCst);
         let _ = stream.set_nodelay(true);
         let _ = stream.set_read_timeout(Some(IDLE_TIMEOUT));
         let _ = stream.set_write_timeout(Some(IDLE_TIMEOUT));
@@ -366,7 +409,9 @@ struct Response {
 }
 
 fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
-    let Ok(write_half) = stream.try_clone() else { return };
+    let Ok(write_half) = stream.try_clone() else {
+        return;
+    };
     let mut reader = BufReader::new(stream);
     let mut writer = io::BufWriter::new(write_half);
     loop {
@@ -382,7 +427,9 @@ fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
         if shared.stop.load(Ordering::SeqCst) {
             break;
         }
-        let close = req.header("connection").is_some_and(|v| v.eq_ignore_ascii_case("close"));
+        let close = req
+            .header("connection")
+            .is_some_and(|v| v.eq_ignore_ascii_case("close"));
         let (action, delay) = handle(&shared, &req);
         if let Some(d) = delay {
             std::thread::sleep(d);
@@ -429,13 +476,20 @@ fn handle(shared: &Shared, req: &Request) -> (Action, Option<Duration>) {
         )),
         Some(Fault::ServerError(status)) => Action::Respond(error_response(
             status,
-            if status == 503 { "ServiceUnavailableException" } else { "InternalServerException" },
+            if status == 503 {
+                "ServiceUnavailableException"
+            } else {
+                "InternalServerException"
+            },
             serde_json::json!({"message": "Internal server error"}),
         )),
         Some(Fault::HtmlError(status)) => Action::Respond(Response {
             status,
             headers: vec![("Content-Type".into(), "text/html".into())],
-            body: format!("<html><head><title>{status}</title></head><body><h1>{status} Bad Gateway</h1></body></html>").into_bytes(),
+            body: format!(
+                "<html><head><title>{status}</title></head><body><h1>{status} Bad Gateway</h1></body></html>"
+            )
+            .into_bytes(),
         }),
         Some(Fault::DropConnection) => Action::Drop,
         Some(Fault::CustomResponse(status, body)) => Action::Respond(Response {
@@ -498,10 +552,15 @@ fn record(state: &mut State, req: &Request, status: u16) {
 
 fn add_common_headers(r: &mut Response, request_id: &str, now: SystemTime) {
     // A proxy's HTML page carries no AWS request id.
-    if !r.headers.iter().any(|(n, v)| n == "Content-Type" && v == "text/html") {
+    if !r
+        .headers
+        .iter()
+        .any(|(n, v)| n == "Content-Type" && v == "text/html")
+    {
         r.headers.push(("x-amzn-RequestId".into(), request_id.to_owned()));
     }
-    r.headers.push(("Date".into(), http_date(OffsetDateTime::from(now))));
+    r.headers
+        .push(("Date".into(), http_date(OffsetDateTime::from(now))));
 }
 
 fn error_response(status: u16, code: &str, body: serde_json::Value) -> Response {
@@ -638,9 +697,17 @@ fn parse_amz_date(s: &str) -> Option<OffsetDateTime> {
 
 fn verify_signature(state: &State, req: &Request, now: SystemTime) -> Result<(), Response> {
     let Some(auth) = req.header("authorization") else {
-        return Err(forbidden("MissingAuthenticationTokenException", "Missing Authentication Token".into()));
+        return Err(forbidden(
+            "MissingAuthenticationTokenException",
+            "Missing Authentication Token".into(),
+        ));
     };
-    let malformed = || forbidden("IncompleteSignatureException", "Authorization header is malformed".into());
+    let malformed = || {
+        forbidden(
+            "IncompleteSignatureException",
+            "Authorization header is malformed".into(),
+        )
+    };
     let fields = auth.strip_prefix("AWS4-HMAC-SHA256 ").ok_or_else(malformed)?;
     let mut credential = None;
     let mut signed_headers = None;
@@ -654,7 +721,8 @@ fn verify_signature(state: &State, req: &Request, now: SystemTime) -> Result<(),
             _ => return Err(malformed()),
         }
     }
-    let (Some(credential), Some(signed_headers), Some(signature)) = (credential, signed_headers, signature) else {
+    let (Some(credential), Some(signed_headers), Some(signature)) = (credential, signed_headers, signature)
+    else {
         return Err(malformed());
     };
     let scope: Vec<&str> = credential.split('/').collect();
@@ -684,7 +752,10 @@ fn verify_signature(state: &State, req: &Request, now: SystemTime) -> Result<(),
         ));
     };
     if !amz_date.starts_with(scope[1]) {
-        return Err(forbidden("InvalidSignatureException", "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP".into()));
+        return Err(forbidden(
+            "InvalidSignatureException",
+            "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP".into(),
+        ));
     }
     let server_now = OffsetDateTime::from(now);
     let skew = MAX_SKEW.as_secs() as i64;
@@ -734,7 +805,11 @@ fn verify_signature(state: &State, req: &Request, now: SystemTime) -> Result<(),
     let creds_for_check = if names.contains(&"x-amz-security-token") {
         state.credentials.clone()
     } else {
-        Credentials::new(state.credentials.access_key_id(), state.credentials.secret_access_key(), None::<String>)
+        Credentials::new(
+            state.credentials.access_key_id(),
+            state.credentials.secret_access_key(),
+            None::<String>,
+        )
     };
     let params = SigningParams::new(&creds_for_check, &state.region, SIGNING_NAME, time);
     let expected = sigv4::sign(&signable, &params);
@@ -752,7 +827,9 @@ fn verify_signature(state: &State, req: &Request, now: SystemTime) -> Result<(),
 /// An RFC 7231 date: `Sun, 06 Nov 1994 08:49:37 GMT`.
 pub(crate) fn http_date(t: OffsetDateTime) -> String {
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let t = t.to_offset(time::UtcOffset::UTC);
     format!(
         "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",

@@ -11,7 +11,10 @@ pub fn numbered(n: usize) -> Vec<Stage> {
 
 /// A started gateway with one API.
 pub fn gateway(api_id: &str, stages: Vec<Stage>) -> LocalApiGateway {
-    LocalApiGateway::builder().api(api_id, stages).start().expect("start LocalApiGateway")
+    LocalApiGateway::builder()
+        .api(api_id, stages)
+        .start()
+        .expect("start LocalApiGateway")
 }
 
 /// A client for a gateway, with short timeouts so no test can hang.
