@@ -1,10 +1,12 @@
 //! [`Client`], the handle every call goes through, and [`ClientBuilder`].
 //!
-//! A call is: validate and build the operation's request, get credentials, sign, send
-//! through the [`Transport`], decode. None of these steps knows which operation it serves.
+//! A call is: validate and build the operation's request, get credentials, then attempts
+//! of sign, send through the [`Transport`], decode, with retries, backoff and clock-skew
+//! correction between them. None of these steps knows which operation it serves.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
 use time::OffsetDateTime;
 
@@ -14,6 +16,7 @@ use crate::credentials::{Credentials, EnvironmentProvider, ProvideCredentials};
 use crate::error::Error;
 use crate::operation::{self, Operation, OperationRequest};
 use crate::paginator::Paginator;
+use crate::retry::{self, QuotaBucket, RetryConfig, RetryMode, Sleeper, ThreadSleeper};
 use crate::sigv4::{self, SignableRequest, SigningKey, SigningParams};
 use crate::stages::{GetStagesOutput, GetStagesRequest};
 use crate::transport::{HttpRequest, Timeouts, Transport, TransportError, UreqTransport};
@@ -23,6 +26,9 @@ pub(crate) const SIGNING_NAME: &str = "apigateway";
 
 /// The default cap on a response body: 16 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The default deadline of one call, retries and backoff included: 90 s.
+pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(90);
 
 /// A client for API Gateway V2.
 ///
@@ -51,8 +57,17 @@ struct Inner {
     credentials: Arc<dyn ProvideCredentials>,
     transport: Arc<dyn Transport>,
     clock: Arc<dyn Clock>,
+    sleeper: Arc<dyn Sleeper>,
     max_response_bytes: u64,
     key_cache: Mutex<Option<CachedKey>>,
+    retry: RetryConfig,
+    quota: QuotaBucket,
+    jitter: retry::Jitter,
+    limiter: Option<crate::rate_limiter::RateLimiter>,
+    attempt_timeout: Duration,
+    operation_timeout: Duration,
+    /// Server time minus client time, learned from clock-skew errors.
+    skew_ms: AtomicI64,
 }
 
 /// The signing key of one day, for one secret. Region and service are fixed per client.
@@ -116,26 +131,121 @@ impl Client {
         Paginator::new(self.clone(), GetStagesRequest::new(api_id))
     }
 
-    /// Runs one operation: validate, sign, send, decode.
+    /// The retry settings in force.
+    pub fn retry_config(&self) -> RetryConfig {
+        self.inner.retry
+    }
+
+    /// The clock offset (server minus local, in milliseconds) the client has learned from
+    /// clock-skew errors and now signs with; 0 until the service complained.
+    pub fn clock_skew_ms(&self) -> i64 {
+        self.inner.skew_ms.load(Ordering::Relaxed)
+    }
+
+    fn signing_time(&self) -> SystemTime {
+        let skew = self.inner.skew_ms.load(Ordering::Relaxed);
+        let now = self.inner.clock.now();
+        if skew >= 0 {
+            now + Duration::from_millis(skew as u64)
+        } else {
+            now - Duration::from_millis(skew.unsigned_abs())
+        }
+    }
+
+    /// Runs one operation: validate, then attempts of sign, send, decode, with retries.
     pub(crate) fn invoke<O: Operation>(&self, input: &O) -> Result<O::Output, Error> {
         let request = input.request()?;
-        let credentials = self.inner.credentials.provide_credentials()?;
-        credentials.validate()?;
-        let attempts = 1;
-        let now = OffsetDateTime::from(self.inner.clock.now());
-        let http = self.sign(&request, &credentials, now);
-        let response = self
-            .inner
-            .transport
-            .send(&http, self.inner.max_response_bytes)
-            .map_err(|e| transport_error(O::NAME, e, attempts))?;
-        if response.body.len() as u64 > self.inner.max_response_bytes {
-            return Err(Error::ResponseTooLarge {
-                operation: O::NAME,
-                limit: self.inner.max_response_bytes,
-            });
+        let inner = &*self.inner;
+        let started = Instant::now();
+        let mut attempts = 0u32;
+        let mut spent = 0u32;
+        let mut request_ids: Vec<String> = Vec::new();
+        let mut skew_corrected = false;
+        loop {
+            attempts += 1;
+            let remaining = inner.operation_timeout.saturating_sub(started.elapsed());
+            let credentials = inner.credentials.provide_credentials()?;
+            credentials.validate()?;
+            if let Some(limiter) = &inner.limiter {
+                let wait = limiter.acquire(Instant::now());
+                if !wait.is_zero() {
+                    inner.sleeper.sleep(wait.min(remaining));
+                }
+            }
+            let mut http = self.sign(&request, &credentials, OffsetDateTime::from(self.signing_time()));
+            http.timeout = Some(inner.attempt_timeout.min(remaining));
+            let sent_at = inner.clock.now();
+            let outcome = inner.transport.send(&http, inner.max_response_bytes);
+            let received_at = inner.clock.now();
+            let (mut error, response) = match outcome {
+                Ok(response) => {
+                    if response.body.len() as u64 > inner.max_response_bytes {
+                        return Err(Error::ResponseTooLarge {
+                            operation: O::NAME,
+                            limit: inner.max_response_bytes,
+                        });
+                    }
+                    match operation::decode::<O>(&response, attempts) {
+                        Ok(output) => {
+                            inner.quota.release(spent);
+                            if let Some(limiter) = &inner.limiter {
+                                limiter.on_response(false, Instant::now());
+                            }
+                            return Ok(output);
+                        }
+                        Err(e) => (e, Some(response)),
+                    }
+                }
+                Err(e) => (transport_error(O::NAME, e, attempts), None),
+            };
+            if let Some(id) = error.request_id() {
+                request_ids.push(id.to_owned());
+            }
+            error.set_attempts(attempts);
+            error.set_request_ids(request_ids.clone());
+            let kind = retry::classify(&error);
+            if let Some(limiter) = &inner.limiter {
+                limiter.on_response(kind == Some(retry::RetryKind::Throttling), Instant::now());
+            }
+            // A clock-skew complaint: learn the offset from the service's Date and retry once.
+            if !skew_corrected && retry::is_clock_skew_error(&error) {
+                let server_date = response
+                    .as_ref()
+                    .and_then(|r| r.header("date"))
+                    .and_then(retry::parse_http_date);
+                if let Some(server_date) = server_date {
+                    let skew = retry::estimate_skew_ms(server_date, sent_at, received_at);
+                    inner.skew_ms.store(skew, Ordering::Relaxed);
+                    skew_corrected = true;
+                    if attempts < inner.retry.get_max_attempts().max(2) {
+                        continue;
+                    }
+                }
+            }
+            let Some(kind) = kind else { return Err(error) };
+            if attempts >= inner.retry.get_max_attempts() {
+                return Err(error);
+            }
+            let Some(cost) = inner.quota.acquire(kind) else {
+                return Err(error);
+            };
+            spent += cost;
+            let backoff = retry::backoff_delay(
+                attempts,
+                inner.jitter.unit(),
+                inner.retry_initial_backoff(),
+                inner.retry_max_backoff(),
+            );
+            let delay = response
+                .as_ref()
+                .and_then(|r| r.header("retry-after"))
+                .and_then(retry::retry_after)
+                .map_or(backoff, |d| d.min(inner.retry_max_backoff()));
+            if started.elapsed() + delay >= inner.operation_timeout {
+                return Err(error);
+            }
+            inner.sleeper.sleep(delay);
         }
-        operation::decode::<O>(&response, attempts)
     }
 
     fn signing_key(&self, credentials: &Credentials, amz_date: &str) -> SigningKey {
@@ -202,6 +312,16 @@ impl Client {
     }
 }
 
+impl Inner {
+    fn retry_initial_backoff(&self) -> Duration {
+        self.retry.initial_backoff_value()
+    }
+
+    fn retry_max_backoff(&self) -> Duration {
+        self.retry.max_backoff_value()
+    }
+}
+
 fn transport_error(operation: &'static str, e: TransportError, attempts: u32) -> Error {
     if let Some(limit) = e.body_limit {
         return Error::ResponseTooLarge { operation, limit };
@@ -237,8 +357,11 @@ pub struct ClientBuilder {
     env: Option<Env>,
     transport: Option<Arc<dyn Transport>>,
     clock: Option<Arc<dyn Clock>>,
+    sleeper: Option<Arc<dyn Sleeper>>,
     timeouts: Timeouts,
+    operation_timeout: Option<Duration>,
     max_response_bytes: Option<u64>,
+    retry: Option<RetryConfig>,
 }
 
 impl ClientBuilder {
@@ -286,10 +409,34 @@ impl ClientBuilder {
         self
     }
 
-    /// Time allowed for one request, from sending to the last byte of the response.
+    /// Time allowed for one attempt, from sending to the last byte of the response.
     /// Defaults to 30 s.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeouts.attempt = timeout;
+        self
+    }
+
+    /// The deadline of one call, all attempts and backoff included: no retry starts that
+    /// could not finish in time, and each attempt gets at most what is left. Defaults to
+    /// 90 s ([`DEFAULT_OPERATION_TIMEOUT`]).
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// How failed requests are retried. Defaults to the environment's `AWS_MAX_ATTEMPTS`
+    /// and `AWS_RETRY_MODE` when [`ClientBuilder::env`] is set, else to
+    /// [`RetryConfig::default`]: standard mode, 3 attempts, backoff up to 20 s, retry
+    /// quota on.
+    pub fn retry_config(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// What waits between attempts. Defaults to sleeping the thread; inject one to test
+    /// retries without waiting.
+    pub fn sleeper(mut self, sleeper: impl Sleeper + 'static) -> Self {
+        self.sleeper = Some(Arc::new(sleeper));
         self
     }
 
@@ -363,6 +510,10 @@ impl ClientBuilder {
             Some(t) => t,
             None => Arc::new(UreqTransport::new(self.timeouts)),
         };
+        let retry = match self.retry {
+            Some(r) => r,
+            None => retry_from_env(&env)?,
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 region,
@@ -370,16 +521,78 @@ impl ClientBuilder {
                 credentials,
                 transport,
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+                sleeper: self.sleeper.unwrap_or_else(|| Arc::new(ThreadSleeper)),
                 max_response_bytes: self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
                 key_cache: Mutex::new(None),
+                quota: QuotaBucket::new(retry.get_quota()),
+                jitter: retry::Jitter::new(),
+                limiter: (retry.get_mode() == RetryMode::Adaptive)
+                    .then(crate::rate_limiter::RateLimiter::new),
+                retry,
+                attempt_timeout: self.timeouts.attempt,
+                operation_timeout: self.operation_timeout.unwrap_or(DEFAULT_OPERATION_TIMEOUT),
+                skew_ms: AtomicI64::new(0),
             }),
         })
     }
 }
 
+/// Retry settings from `AWS_MAX_ATTEMPTS` and `AWS_RETRY_MODE`; an invalid value is an error
+/// that names the variable.
+fn retry_from_env(env: &Env) -> Result<RetryConfig, Error> {
+    let mut retry = RetryConfig::default();
+    if let Some(v) = env.get("AWS_MAX_ATTEMPTS") {
+        let n = v
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| Error::Config {
+                message: format!("AWS_MAX_ATTEMPTS must be a whole number of at least 1, not {v:?}"),
+            })?;
+        retry = retry.max_attempts(n);
+    }
+    if let Some(v) = env.get("AWS_RETRY_MODE") {
+        let mode = RetryMode::parse(v).ok_or_else(|| Error::Config {
+            message: format!("AWS_RETRY_MODE must be standard, adaptive or legacy, not {v:?}"),
+        })?;
+        retry = retry.mode(mode);
+    }
+    Ok(retry)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_settings_from_env() {
+        let base = [KEYS[0], KEYS[1], ("AWS_REGION", "eu-west-1")];
+        let c = Client::builder().env(env(&base)).build().unwrap();
+        assert_eq!(c.retry_config(), RetryConfig::default());
+        let mut vars = base.to_vec();
+        vars.push(("AWS_MAX_ATTEMPTS", "7"));
+        vars.push(("AWS_RETRY_MODE", "adaptive"));
+        let c = Client::builder().env(env(&vars)).build().unwrap();
+        assert_eq!(c.retry_config().get_max_attempts(), 7);
+        assert_eq!(c.retry_config().get_mode(), RetryMode::Adaptive);
+        let c = Client::builder()
+            .env(env(&vars))
+            .retry_config(RetryConfig::disabled())
+            .build()
+            .unwrap();
+        assert_eq!(c.retry_config().get_max_attempts(), 1);
+        for (k, v) in [
+            ("AWS_MAX_ATTEMPTS", "0"),
+            ("AWS_MAX_ATTEMPTS", "lots"),
+            ("AWS_RETRY_MODE", "fast"),
+        ] {
+            let mut vars = base.to_vec();
+            vars.push((k, v));
+            let e = Client::builder().env(env(&vars)).build().unwrap_err();
+            assert!(e.to_string().contains(k), "{e}");
+        }
+    }
 
     fn env(vars: &[(&str, &str)]) -> Env {
         Env::from_vars(vars.iter().copied())

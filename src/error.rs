@@ -24,6 +24,8 @@ pub struct ServiceError {
     pub message: Option<String>,
     /// The request id from `x-amzn-RequestId`, to quote to AWS support.
     pub request_id: Option<String>,
+    /// The request ids of every attempt that got one, in order (the last is `request_id`).
+    pub request_ids: Vec<String>,
     /// How many attempts were made before giving up.
     pub attempts: u32,
 }
@@ -246,6 +248,34 @@ impl Error {
     }
 }
 
+impl Error {
+    pub(crate) fn set_attempts(&mut self, n: u32) {
+        match self {
+            Self::NotFound { details, .. }
+            | Self::TooManyRequests { details, .. }
+            | Self::BadRequest { details }
+            | Self::Service { details } => details.attempts = n,
+            Self::Transport { attempts, .. } | Self::InvalidResponse { attempts, .. } => *attempts = n,
+            _ => {}
+        }
+    }
+
+    pub(crate) fn set_request_ids(&mut self, ids: Vec<String>) {
+        if let Self::NotFound { details, .. }
+        | Self::TooManyRequests { details, .. }
+        | Self::BadRequest { details }
+        | Self::Service { details } = self
+        {
+            details.request_ids = ids;
+        }
+    }
+
+    /// The request ids of every attempt that got a response with one, in order.
+    pub fn request_ids(&self) -> &[String] {
+        self.service_error().map_or(&[], |d| d.request_ids.as_slice())
+    }
+}
+
 /// Error codes the AWS SDKs treat as throttling.
 pub(crate) fn is_throttling_code(code: &str) -> bool {
     matches!(
@@ -347,6 +377,7 @@ mod tests {
             code: code.map(Into::into),
             message: Some("Invalid API identifier specified".into()),
             request_id: Some("req-1".into()),
+            request_ids: vec!["req-1".into()],
             attempts: 1,
         }
     }

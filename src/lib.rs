@@ -119,6 +119,8 @@ mod error;
 mod model;
 mod operation;
 mod paginator;
+mod rate_limiter;
+pub mod retry;
 pub mod sigv4;
 mod stages;
 #[cfg(feature = "testing")]

@@ -162,6 +162,7 @@ pub(crate) fn decode_error(
         status: resp.status,
         code,
         message,
+        request_ids: request_id.iter().cloned().collect(),
         request_id,
         attempts,
     });

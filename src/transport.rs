@@ -22,6 +22,9 @@ pub struct HttpRequest {
     pub headers: Vec<(String, String)>,
     /// The body; empty for none.
     pub body: Vec<u8>,
+    /// The most time this attempt may take, from sending to the last byte of the body; the
+    /// client sets it from its per-attempt timeout and what is left of the call's deadline.
+    pub timeout: Option<Duration>,
 }
 
 impl HttpRequest {
@@ -32,6 +35,7 @@ impl HttpRequest {
             url: url.into(),
             headers: Vec::new(),
             body: Vec::new(),
+            timeout: None,
         }
     }
 
@@ -61,6 +65,7 @@ impl fmt::Debug for HttpRequest {
             .field("url", &self.url)
             .field("headers", &headers)
             .field("body_len", &self.body.len())
+            .field("timeout", &self.timeout)
             .finish()
     }
 }
@@ -226,15 +231,18 @@ impl Transport for UreqTransport {
         for (name, value) in &request.headers {
             builder = builder.header(name.as_str(), value.as_str());
         }
+        let bad = |e: ureq::http::Error| TransportError::new(TransportErrorKind::Protocol, e.to_string());
         let response = if request.body.is_empty() {
-            let req = builder
-                .body(())
-                .map_err(|e| TransportError::new(TransportErrorKind::Protocol, e.to_string()))?;
+            let mut req = builder.body(()).map_err(bad)?;
+            if let Some(t) = request.timeout {
+                req = self.agent.configure_request(req).timeout_global(Some(t)).build();
+            }
             self.agent.run(req)
         } else {
-            let req = builder
-                .body(request.body.clone())
-                .map_err(|e| TransportError::new(TransportErrorKind::Protocol, e.to_string()))?;
+            let mut req = builder.body(request.body.clone()).map_err(bad)?;
+            if let Some(t) = request.timeout {
+                req = self.agent.configure_request(req).timeout_global(Some(t)).build();
+            }
             self.agent.run(req)
         }
         .map_err(map_ureq_error)?;

@@ -9,7 +9,9 @@
 
 mod http;
 mod server;
+mod tools;
 
 pub use server::{
     Fault, LocalApiGateway, LocalApiGatewayBuilder, RecordedRequest, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
+pub use tools::{RecordingSleeper, SteppingClock};

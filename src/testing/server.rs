@@ -33,6 +33,8 @@ pub enum Fault {
     Normal,
     /// 429 `TooManyRequestsException` with `limitType` `"Rate"`.
     Throttle,
+    /// 429 `TooManyRequestsException` with a `Retry-After` header of this many seconds.
+    ThrottleRetryAfter(u64),
     /// A JSON error with this status (e.g. 500, 503) and code `InternalServerException` (or
     /// `ServiceUnavailableException` for 503).
     ServerError(u16),
@@ -474,6 +476,15 @@ fn handle(shared: &Shared, req: &Request) -> (Action, Option<Duration>) {
             "TooManyRequestsException",
             serde_json::json!({"message": "Too Many Requests", "limitType": "Rate"}),
         )),
+        Some(Fault::ThrottleRetryAfter(secs)) => {
+            let mut r = error_response(
+                429,
+                "TooManyRequestsException",
+                serde_json::json!({"message": "Too Many Requests", "limitType": "Rate"}),
+            );
+            r.headers.push(("Retry-After".into(), secs.to_string()));
+            Action::Respond(r)
+        }
         Some(Fault::ServerError(status)) => Action::Respond(error_response(
             status,
             if status == 503 {

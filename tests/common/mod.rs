@@ -17,10 +17,12 @@ pub fn gateway(api_id: &str, stages: Vec<Stage>) -> LocalApiGateway {
         .expect("start LocalApiGateway")
 }
 
-/// A client for a gateway, with short timeouts so no test can hang.
+/// A client for a gateway with retries off (each fault is seen as it is) and short
+/// timeouts, so no test can hang.
 pub fn client(gw: &LocalApiGateway) -> Client {
     gw.client_builder()
         .timeout(std::time::Duration::from_secs(10))
+        .retry_config(apigwv2::retry::RetryConfig::disabled())
         .build()
         .expect("client")
 }

@@ -1,0 +1,478 @@
+//! Retries as the AWS SDKs' *standard* mode does them: which failures are retried, how long
+//! to wait (exponential backoff with full jitter, capped), a retry quota so a failing
+//! service is not hammered, and clock-skew correction.
+//!
+//! Everything here is a pure function or a small piece of state, so that the policy can be
+//! tested without waiting: the client injects the [`Sleeper`] and the time.
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
+
+use time::OffsetDateTime;
+
+use crate::error::{is_throttling_code, Error, TransportErrorKind};
+
+/// The retry modes of the AWS SDKs (`retry_mode`, `AWS_RETRY_MODE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RetryMode {
+    /// Exponential backoff with jitter and a retry quota.
+    Standard,
+    /// Standard, plus a client-side rate limiter that slows down after throttling.
+    Adaptive,
+}
+
+impl RetryMode {
+    /// Parses `standard`, `adaptive` or `legacy` (which the AWS SDKs treat like `standard`
+    /// for new clients).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "standard" | "legacy" => Some(Self::Standard),
+            "adaptive" => Some(Self::Adaptive),
+            _ => None,
+        }
+    }
+}
+
+/// The retry quota: a bucket of tokens that retries spend and successes refill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryQuota {
+    /// Tokens in a full bucket. Defaults to 500.
+    pub capacity: u32,
+    /// Tokens a retry after an error costs. Defaults to 5.
+    pub retry_cost: u32,
+    /// Tokens a retry after a timeout costs. Defaults to 10.
+    pub timeout_retry_cost: u32,
+}
+
+impl RetryQuota {
+    /// A quota with these numbers of tokens.
+    pub fn new(capacity: u32, retry_cost: u32, timeout_retry_cost: u32) -> Self {
+        Self {
+            capacity,
+            retry_cost,
+            timeout_retry_cost,
+        }
+    }
+}
+
+impl Default for RetryQuota {
+    fn default() -> Self {
+        Self {
+            capacity: 500,
+            retry_cost: 5,
+            timeout_retry_cost: 10,
+        }
+    }
+}
+
+/// How failed requests are retried.
+///
+/// ```
+/// use apigwv2::retry::{RetryConfig, RetryQuota};
+/// use std::time::Duration;
+/// let cfg = RetryConfig::default().max_attempts(5).max_backoff(Duration::from_secs(5)).quota(None);
+/// assert_eq!(cfg.get_max_attempts(), 5);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub struct RetryConfig {
+    max_attempts: u32,
+    mode: RetryMode,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    quota: Option<RetryQuota>,
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            mode: RetryMode::Standard,
+            initial_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(20),
+            quota: Some(RetryQuota::default()),
+        }
+    }
+}
+
+impl RetryConfig {
+    /// No retries: one attempt per call.
+    pub fn disabled() -> Self {
+        Self::default().max_attempts(1)
+    }
+
+    /// Attempts per call, the first included (1 means no retry; 0 counts as 1). Defaults to 3.
+    pub fn max_attempts(mut self, n: u32) -> Self {
+        self.max_attempts = n.max(1);
+        self
+    }
+
+    /// The retry mode. Defaults to [`RetryMode::Standard`].
+    pub fn mode(mut self, mode: RetryMode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// The ceiling of the first backoff; each retry doubles it. Defaults to 1 s.
+    pub fn initial_backoff(mut self, d: Duration) -> Self {
+        self.initial_backoff = d;
+        self
+    }
+
+    /// The largest wait between attempts (also caps `Retry-After`). Defaults to 20 s.
+    pub fn max_backoff(mut self, d: Duration) -> Self {
+        self.max_backoff = d;
+        self
+    }
+
+    /// The retry quota, or `None` to switch it off (every call may then use all its
+    /// attempts, however much the service is failing). Defaults to [`RetryQuota::default`].
+    pub fn quota(mut self, quota: Option<RetryQuota>) -> Self {
+        self.quota = quota;
+        self
+    }
+
+    /// Attempts per call.
+    pub fn get_max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The retry mode.
+    pub fn get_mode(&self) -> RetryMode {
+        self.mode
+    }
+
+    /// The retry quota, if on.
+    pub fn get_quota(&self) -> Option<RetryQuota> {
+        self.quota
+    }
+
+    pub(crate) fn initial_backoff_value(&self) -> Duration {
+        self.initial_backoff
+    }
+
+    pub(crate) fn max_backoff_value(&self) -> Duration {
+        self.max_backoff
+    }
+}
+
+/// Waits between attempts. Inject one to test retries without waiting.
+pub trait Sleeper: Send + Sync + fmt::Debug {
+    /// Blocks the calling thread for `d`.
+    fn sleep(&self, d: Duration);
+}
+
+/// Sleeps the calling thread.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ThreadSleeper;
+
+impl Sleeper for ThreadSleeper {
+    fn sleep(&self, d: Duration) {
+        std::thread::sleep(d);
+    }
+}
+
+/// What kind of retryable failure an error is, which decides what a retry costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RetryKind {
+    Throttling,
+    Transient,
+    Timeout,
+}
+
+/// Classifies an error: `None` for errors that must not be retried (4xx client errors,
+/// bad input, configuration, ...).
+pub(crate) fn classify(e: &Error) -> Option<RetryKind> {
+    match e {
+        Error::TooManyRequests { .. } => Some(RetryKind::Throttling),
+        Error::Service { details } if details.code.as_deref().is_some_and(is_throttling_code) => {
+            Some(RetryKind::Throttling)
+        }
+        Error::Transport {
+            kind: TransportErrorKind::Timeout,
+            ..
+        } => Some(RetryKind::Timeout),
+        _ if e.is_retryable() => Some(RetryKind::Transient),
+        _ => None,
+    }
+}
+
+/// The backoff before retry number `retry` (1 for the first retry): a uniform random
+/// fraction `unit` (in `[0, 1)`) of `min(initial * 2^(retry-1), max)`: "full jitter".
+pub fn backoff_delay(retry: u32, unit: f64, initial: Duration, max: Duration) -> Duration {
+    let exp = retry.saturating_sub(1).min(30);
+    let ceiling = initial.saturating_mul(1u32 << exp).min(max);
+    ceiling.mul_f64(unit.clamp(0.0, 1.0))
+}
+
+/// A small, fast, non-cryptographic random source for jitter (xorshift64*), seeded from the
+/// clock; jitter needs no more.
+#[derive(Debug)]
+pub(crate) struct Jitter(AtomicU64);
+
+impl Jitter {
+    pub(crate) fn new() -> Self {
+        let seed = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0x2545_f491_4f6c_dd1d);
+        Self(AtomicU64::new(seed | 1))
+    }
+
+    /// A value in `[0, 1)`.
+    pub(crate) fn unit(&self) -> f64 {
+        let step = |mut x: u64| {
+            x ^= x >> 12;
+            x ^= x << 25;
+            x ^= x >> 27;
+            x
+        };
+        let prev = self
+            .0
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |x| Some(step(x)))
+            .unwrap_or(1);
+        let x = step(prev).wrapping_mul(0x2545_f491_4f6c_dd1d);
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// The retry quota's bucket, shared by every call of a client.
+#[derive(Debug)]
+pub(crate) struct QuotaBucket {
+    config: Option<RetryQuota>,
+    tokens: Mutex<u32>,
+}
+
+impl QuotaBucket {
+    pub(crate) fn new(config: Option<RetryQuota>) -> Self {
+        Self {
+            config,
+            tokens: Mutex::new(config.map_or(0, |c| c.capacity)),
+        }
+    }
+
+    /// Takes the cost of a retry; `None` when the bucket is too empty (no retry then).
+    /// `Some(0)` when the quota is off.
+    pub(crate) fn acquire(&self, kind: RetryKind) -> Option<u32> {
+        let Some(cfg) = self.config else { return Some(0) };
+        let cost = if kind == RetryKind::Timeout {
+            cfg.timeout_retry_cost
+        } else {
+            cfg.retry_cost
+        };
+        let mut tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
+        if *tokens < cost {
+            return None;
+        }
+        *tokens -= cost;
+        Some(cost)
+    }
+
+    /// A call succeeded: give back what its retries took, or 1 token when it needed none.
+    pub(crate) fn release(&self, spent: u32) {
+        let Some(cfg) = self.config else { return };
+        let mut tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
+        *tokens = (*tokens + spent.max(1)).min(cfg.capacity);
+    }
+
+    #[cfg(test)]
+    pub(crate) fn available(&self) -> u32 {
+        *self.tokens.lock().unwrap()
+    }
+}
+
+/// True for the errors that say the request's time was too far from the service's clock.
+pub(crate) fn is_clock_skew_error(e: &Error) -> bool {
+    let Some(d) = e.service_error() else { return false };
+    match d.code.as_deref() {
+        Some("RequestTimeTooSkewed" | "RequestExpired" | "RequestInTheFuture") => true,
+        Some("InvalidSignatureException" | "SignatureDoesNotMatch" | "AuthFailure") => {
+            d.message.as_deref().is_some_and(|m| {
+                m.contains("Signature expired")
+                    || m.contains("Signature not yet current")
+                    || m.contains("too skewed")
+            })
+        }
+        _ => false,
+    }
+}
+
+/// Parses an IMF-fixdate `Date` header (`Sun, 06 Nov 1994 08:49:37 GMT`).
+pub(crate) fn parse_http_date(s: &str) -> Option<OffsetDateTime> {
+    let rest = s.trim().split_once(", ")?.1;
+    let mut parts = rest.split(' ');
+    let day: u8 = parts.next()?.parse().ok()?;
+    let month = match parts.next()? {
+        "Jan" => time::Month::January,
+        "Feb" => time::Month::February,
+        "Mar" => time::Month::March,
+        "Apr" => time::Month::April,
+        "May" => time::Month::May,
+        "Jun" => time::Month::June,
+        "Jul" => time::Month::July,
+        "Aug" => time::Month::August,
+        "Sep" => time::Month::September,
+        "Oct" => time::Month::October,
+        "Nov" => time::Month::November,
+        "Dec" => time::Month::December,
+        _ => return None,
+    };
+    let year: i32 = parts.next()?.parse().ok()?;
+    let mut hms = parts.next()?.split(':');
+    let h: u8 = hms.next()?.parse().ok()?;
+    let m: u8 = hms.next()?.parse().ok()?;
+    let sec: u8 = hms.next()?.parse().ok()?;
+    if parts.next()? != "GMT" || parts.next().is_some() || hms.next().is_some() {
+        return None;
+    }
+    let date = time::Date::from_calendar_date(year, month, day).ok()?;
+    Some(date.with_hms(h, m, sec).ok()?.assume_utc())
+}
+
+/// The clock offset (server minus client, in milliseconds) implied by a response's `Date`,
+/// taking the midpoint of sending and receiving as the moment the server stamped it.
+pub(crate) fn estimate_skew_ms(server_date: OffsetDateTime, sent: SystemTime, received: SystemTime) -> i64 {
+    let sent = OffsetDateTime::from(sent);
+    let received = OffsetDateTime::from(received);
+    let midpoint = sent + (received - sent) / 2;
+    let skew: time::Duration = server_date - midpoint;
+    i64::try_from(skew.whole_milliseconds()).unwrap_or(0)
+}
+
+/// The delay a `Retry-After` header asks for: whole seconds (the HTTP-date form is not
+/// used by AWS and is ignored).
+pub(crate) fn retry_after(value: &str) -> Option<Duration> {
+    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ServiceError;
+
+    fn service(code: Option<&str>, status: u16, message: &str) -> Error {
+        Error::Service {
+            details: Box::new(ServiceError {
+                operation: "GetStages",
+                status,
+                code: code.map(Into::into),
+                message: Some(message.into()),
+                request_id: None,
+                request_ids: vec![],
+                attempts: 1,
+            }),
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        let one = Duration::from_secs(1);
+        let max = Duration::from_secs(20);
+        assert_eq!(backoff_delay(1, 1.0, one, max), Duration::from_secs(1));
+        assert_eq!(backoff_delay(2, 1.0, one, max), Duration::from_secs(2));
+        assert_eq!(backoff_delay(5, 1.0, one, max), Duration::from_secs(16));
+        assert_eq!(backoff_delay(6, 1.0, one, max), max);
+        assert_eq!(backoff_delay(60, 1.0, one, max), max);
+        assert_eq!(backoff_delay(3, 0.5, one, max), Duration::from_secs(2));
+        assert_eq!(backoff_delay(3, 0.0, one, max), Duration::ZERO);
+    }
+
+    #[test]
+    fn jitter_is_uniform_enough_and_in_range() {
+        let j = Jitter::new();
+        let xs: Vec<f64> = (0..10_000).map(|_| j.unit()).collect();
+        assert!(xs.iter().all(|x| (0.0..1.0).contains(x)));
+        let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+        assert!((0.45..0.55).contains(&mean), "{mean}");
+        assert!(xs.iter().any(|x| *x < 0.05) && xs.iter().any(|x| *x > 0.95));
+    }
+
+    #[test]
+    fn classification() {
+        assert_eq!(
+            classify(&service(Some("ThrottlingException"), 400, "")),
+            Some(RetryKind::Throttling)
+        );
+        assert_eq!(classify(&service(None, 503, "")), Some(RetryKind::Transient));
+        assert_eq!(classify(&service(Some("AccessDeniedException"), 403, "")), None);
+        assert_eq!(classify(&service(None, 400, "")), None);
+        let timeout = Error::Transport {
+            operation: "GetStages",
+            kind: TransportErrorKind::Timeout,
+            message: String::new(),
+            attempts: 1,
+        };
+        assert_eq!(classify(&timeout), Some(RetryKind::Timeout));
+        let input = Error::InvalidInput {
+            field: "api_id",
+            reason: String::new(),
+        };
+        assert_eq!(classify(&input), None);
+    }
+
+    #[test]
+    fn quota_spends_refunds_and_can_be_off() {
+        let q = QuotaBucket::new(Some(RetryQuota {
+            capacity: 12,
+            retry_cost: 5,
+            timeout_retry_cost: 10,
+        }));
+        assert_eq!(q.acquire(RetryKind::Transient), Some(5));
+        assert_eq!(q.acquire(RetryKind::Transient), Some(5));
+        assert_eq!(q.acquire(RetryKind::Transient), None);
+        q.release(5);
+        assert_eq!(q.available(), 7);
+        q.release(0);
+        assert_eq!(q.available(), 8);
+        q.release(100);
+        assert_eq!(q.available(), 12);
+        assert_eq!(q.acquire(RetryKind::Timeout), Some(10));
+        let off = QuotaBucket::new(None);
+        for _ in 0..1000 {
+            assert_eq!(off.acquire(RetryKind::Timeout), Some(0));
+        }
+    }
+
+    #[test]
+    fn skew_errors_and_dates() {
+        assert!(is_clock_skew_error(&service(
+            Some("InvalidSignatureException"),
+            403,
+            "Signature expired: 20200101T000000Z is now earlier than ..."
+        )));
+        assert!(is_clock_skew_error(&service(
+            Some("RequestTimeTooSkewed"),
+            403,
+            ""
+        )));
+        assert!(!is_clock_skew_error(&service(
+            Some("InvalidSignatureException"),
+            403,
+            "The request signature we calculated does not match"
+        )));
+        let d = parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
+        assert_eq!(d, time::macros::datetime!(1994-11-06 08:49:37 UTC));
+        for bad in [
+            "",
+            "Sun, 06 Nov 1994 08:49:37",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+            "06 Nov 1994",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+        ] {
+            assert_eq!(parse_http_date(bad), None, "{bad}");
+        }
+        let sent = SystemTime::UNIX_EPOCH + Duration::from_secs(1000);
+        let received = sent + Duration::from_secs(2);
+        let server = OffsetDateTime::from(sent + Duration::from_secs(1201));
+        assert_eq!(estimate_skew_ms(server, sent, received), 1_200_000);
+        assert_eq!(retry_after(" 3 "), Some(Duration::from_secs(3)));
+        assert_eq!(retry_after("soon"), None);
+        assert_eq!(RetryMode::parse("Adaptive"), Some(RetryMode::Adaptive));
+        assert_eq!(RetryMode::parse("legacy"), Some(RetryMode::Standard));
+        assert_eq!(RetryMode::parse("fast"), None);
+    }
+}
