@@ -84,10 +84,14 @@
 //! [`ClientBuilder`] win over the environment. A credentials provider
 //! ([`credentials::ProvideCredentials`]) is asked before each request.
 //!
-//! # Timeouts and limits
+//! # Retries, timeouts and limits
 //!
-//! Connect timeout 3.1 s, 30 s per request, response bodies up to 16 MiB; all settable on
-//! [`ClientBuilder`]. Bad input (an empty API id, a page size of 0, a control character in
+//! Failed requests are retried as the AWS SDKs' standard mode does ([`retry`]): 3 attempts,
+//! exponential backoff with full jitter capped at 20 s, `Retry-After` honoured, a retry
+//! quota (switchable off), clock-skew correction from the service's `Date`, and an optional
+//! adaptive rate limiter. Throttling, 5xx, broken connections, timeouts and cut-short bodies
+//! are retried; other 4xx never are. Connect timeout 3.1 s, 30 s per attempt, 90 s per
+//! call, response bodies up to 16 MiB; all settable on [`ClientBuilder`]. Bad input (an empty API id, a page size of 0, a control character in
 //! a token or a credential, an invalid region) is an error before anything is sent.
 //!
 //! # Pagination
@@ -116,6 +120,8 @@ pub mod clock;
 pub mod config;
 pub mod credentials;
 mod error;
+#[doc(hidden)]
+pub mod fuzz_entry;
 mod model;
 mod operation;
 mod paginator;

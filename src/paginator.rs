@@ -85,6 +85,11 @@ impl Position {
     }
 }
 
+/// Parses a starting token (a service token or an apigwv2 resume token); for the fuzzers.
+pub(crate) fn parse_resume_token(token: &str) -> bool {
+    Position::parse(token).is_ok()
+}
+
 fn token_hash(token: &str) -> u64 {
     let mut h = DefaultHasher::new();
     token.hash(&mut h);

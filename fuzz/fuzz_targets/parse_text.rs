@@ -1,0 +1,6 @@
+#![no_main]
+//! Fuzz target: `apigwv2::fuzz_entry::parse_text` must never panic, whatever the bytes.
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    apigwv2::fuzz_entry::parse_text(data);
+});

@@ -1,0 +1,85 @@
+//! Entry points for the fuzz targets in `fuzz/` and the no-panic tests: every parser that
+//! reads outside input, reachable from outside the crate. Hidden from the docs; not part of
+//! the supported API.
+
+use crate::config::Endpoint;
+use crate::operation;
+use crate::stages::GetStagesRequest;
+use crate::transport::HttpResponse;
+
+/// Splits fuzz input into a status, a few headers and a body, then decodes it as a
+/// GetStages response (success or error).
+pub fn decode_response(data: &[u8]) {
+    let (status, headers, body) = split_response(data);
+    let resp = HttpResponse::new(status, headers, body.to_vec());
+    if let Err(e) = operation::decode::<GetStagesRequest>(&resp, 1) {
+        let _ = e.to_string();
+        let _ = (e.code(), e.message(), e.request_id(), e.is_retryable());
+    }
+}
+
+/// Decodes fuzz input as an error response of any status.
+pub fn decode_error(data: &[u8]) {
+    let (status, headers, body) = split_response(data);
+    let status = 400 + status % 200;
+    let resp = HttpResponse::new(status, headers, body.to_vec());
+    let e = operation::decode_error("GetStages", &resp, None, 1);
+    let _ = e.to_string();
+    let _ = crate::retry::is_clock_skew_error(&e);
+}
+
+/// Parses fuzz input as an endpoint URL, an HTTP date, a `Retry-After` value, a resume
+/// token and a region name.
+pub fn parse_text(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(e) = Endpoint::parse(&text) {
+        let _ = e.url("/v2/apis");
+    }
+    let _ = crate::retry::parse_http_date(&text);
+    let _ = crate::retry::retry_after(&text);
+    let _ = crate::paginator::parse_resume_token(&text);
+    let _ = crate::config::validate_region(&text);
+}
+
+/// Signs a request whose method, path and query come from fuzz input.
+pub fn sign(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let mut parts = text.splitn(4, '\n');
+    let method = parts.next().unwrap_or("");
+    let path = parts.next().unwrap_or("");
+    let query = parts.next().unwrap_or("");
+    let header = parts.next().unwrap_or("");
+    let creds = crate::Credentials::new("AKID", "SECRET", None::<String>);
+    let headers = [("host", "example.com"), ("x-fuzz", header)];
+    let req = crate::sigv4::SignableRequest {
+        method,
+        path,
+        query,
+        headers: &headers,
+        body: data,
+    };
+    let params =
+        crate::sigv4::SigningParams::new(&creds, "us-east-1", "service", time::OffsetDateTime::UNIX_EPOCH);
+    let _ = crate::sigv4::sign(&req, &params);
+}
+
+fn split_response(data: &[u8]) -> (u16, Vec<(String, String)>, &[u8]) {
+    let status = match data.first() {
+        Some(b) => 200 + u16::from(*b) % 400,
+        None => 200,
+    };
+    let rest = data.get(1..).unwrap_or_default();
+    // Up to two header lines, then the body.
+    let mut headers = Vec::new();
+    let mut body = rest;
+    for name in ["x-amzn-ErrorType", "x-amzn-RequestId"] {
+        match body.iter().position(|b| *b == b'\n') {
+            Some(i) if i < 200 => {
+                headers.push((name.to_owned(), String::from_utf8_lossy(&body[..i]).into_owned()));
+                body = &body[i + 1..];
+            }
+            _ => break,
+        }
+    }
+    (status, headers, body)
+}

@@ -1,0 +1,153 @@
+//! Randomized no-panic checks of every parser that reads outside input, run in the normal
+//! test suite (deterministic seeds, bounded iterations). The `fuzz/` targets drive the same
+//! entry points with cargo-fuzz for deeper, coverage-guided runs.
+
+use apigwv2::fuzz_entry;
+
+/// xorshift64*: deterministic, dependency-free randomness for mutations.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+const INTERESTING: &[&[u8]] = &[
+    b"\"",
+    b"\\",
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b",",
+    b":",
+    b"null",
+    b"1e999",
+    b"-0",
+    b"\xff",
+    b"\x00",
+    b"\"\\u0000\"",
+    b"\"\\ud800\"",
+    b"%",
+    b"%zz",
+    b"%C3%",
+    b"\n",
+    b"\r\n",
+    b"GMT",
+    b"apigwv2:skip=",
+    b"18446744073709551616",
+    b"\xf0\x9f\x98",
+    b"[::1]",
+    b"http://",
+    b":",
+    b"#",
+];
+
+fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
+    let mut v = seed.to_vec();
+    for _ in 0..1 + rng.below(6) {
+        let at = rng.below(v.len() + 1);
+        match rng.below(5) {
+            0 if !v.is_empty() => {
+                let i = rng.below(v.len());
+                v[i] = rng.next() as u8;
+            }
+            1 if !v.is_empty() => {
+                let end = (at + rng.below(16)).min(v.len());
+                v.drain(at.min(end)..end);
+            }
+            2 => {
+                let piece = INTERESTING[rng.below(INTERESTING.len())];
+                v.splice(at..at, piece.iter().copied());
+            }
+            3 => v.truncate(at),
+            _ => {
+                let from = rng.below(v.len() + 1);
+                let chunk: Vec<u8> = v[from..(from + rng.below(32)).min(v.len())].to_vec();
+                v.splice(at..at, chunk);
+            }
+        }
+    }
+    v
+}
+
+fn run(seeds: &[&[u8]], iterations: usize, seed: u64, f: fn(&[u8])) {
+    let mut rng = Rng(seed);
+    for s in seeds {
+        f(s);
+    }
+    for i in 0..iterations {
+        let base = seeds[i % seeds.len()];
+        let input = mutate(&mut rng, base);
+        f(&input);
+    }
+}
+
+const PAGE: &[u8] = br#"{"items":[{"accessLogSettings":{"destinationArn":"arn:aws:logs:x","format":"$context.requestId"},"apiGatewayManaged":false,"autoDeploy":true,"clientCertificateId":"c","createdDate":"2024-01-02T03:04:05Z","defaultRouteSettings":{"dataTraceEnabled":true,"detailedMetricsEnabled":false,"loggingLevel":"INFO","throttlingBurstLimit":100,"throttlingRateLimit":50.5},"deploymentId":"d","description":"x","lastDeploymentStatusMessage":"m","lastUpdatedDate":1700000000,"routeSettings":{"GET /":{"loggingLevel":"OFF"}},"stageName":"prod","stageVariables":{"a":"b"},"tags":{"k":"v"}}],"nextToken":"abc/+="}"#;
+
+#[test]
+fn response_decoder_never_panics() {
+    let mut ok = vec![0u8];
+    ok.extend_from_slice(b"\n\n");
+    ok.extend_from_slice(PAGE);
+    run(
+        &[&ok, b"\x00\n\n{}", b"\x00\n\n{\"items\":null}"],
+        30_000,
+        0x9e37_79b9_7f4a_7c15,
+        fuzz_entry::decode_response,
+    );
+}
+
+#[test]
+fn error_decoder_never_panics() {
+    run(
+        &[
+            b"\xccNotFoundException:http://x/\nreq-1\n{\"message\":\"m\",\"resourceType\":\"Api\"}",
+            b"\x1d\n\n{\"__type\":\"a#TooManyRequestsException\",\"limitType\":\"Rate\"}",
+            b"\x2e\n\n<html>502</html>",
+            b"\x00InvalidSignatureException\nr\n{\"message\":\"Signature expired: 20200101T000000Z\"}",
+        ],
+        30_000,
+        0x1234_5678_9abc_def1,
+        fuzz_entry::decode_error,
+    );
+}
+
+#[test]
+fn text_parsers_never_panic() {
+    run(
+        &[
+            b"http://127.0.0.1:8080/base/",
+            b"https://[::1]:443",
+            b"Sun, 06 Nov 1994 08:49:37 GMT",
+            b"apigwv2:skip=3:abc/+=",
+            b"eu-west-1",
+            b"120",
+        ],
+        30_000,
+        0x0bad_cafe_dead_beef,
+        fuzz_entry::parse_text,
+    );
+}
+
+#[test]
+fn signer_never_panics() {
+    run(
+        &[
+            b"GET\n/v2/apis/a%2F/stages\nmaxResults=5&nextToken=a%2Bb\nx",
+            b"POST\n/./../a//b\n=&&a=b=c\n  v  ",
+            b"\n\n\n",
+        ],
+        10_000,
+        0xfeed_f00d_1234_4321,
+        fuzz_entry::sign,
+    );
+}
