@@ -5,7 +5,7 @@
 //! correction between them. None of these steps knows which operation it serves.
 
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use time::OffsetDateTime;
@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::operation::{self, Operation, OperationRequest};
 use crate::paginator::Paginator;
 use crate::retry::{self, QuotaBucket, RetryConfig, RetryMode, Sleeper, ThreadSleeper};
-use crate::sigv4::{self, SignableRequest, SigningKey, SigningParams};
+use crate::sigv4::RequestSigner;
 use crate::stages::{GetStagesOutput, GetStagesRequest};
 use crate::transport::{HttpRequest, Timeouts, Transport, TransportError, UreqTransport};
 
@@ -59,7 +59,7 @@ struct Inner {
     clock: Arc<dyn Clock>,
     sleeper: Arc<dyn Sleeper>,
     max_response_bytes: u64,
-    key_cache: Mutex<Option<CachedKey>>,
+    signer: RequestSigner,
     retry: RetryConfig,
     quota: QuotaBucket,
     jitter: retry::Jitter,
@@ -68,19 +68,6 @@ struct Inner {
     operation_timeout: Duration,
     /// Server time minus client time, learned from clock-skew errors.
     skew_ms: AtomicI64,
-}
-
-/// The signing key of one day, for one secret. Region and service are fixed per client.
-struct CachedKey {
-    date: [u8; 8],
-    secret: String,
-    key: SigningKey,
-}
-
-impl std::fmt::Debug for CachedKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("CachedKey(** redacted **)")
-    }
 }
 
 impl Client {
@@ -248,66 +235,40 @@ impl Client {
         }
     }
 
-    fn signing_key(&self, credentials: &Credentials, amz_date: &str) -> SigningKey {
-        let mut date = [0u8; 8];
-        date.copy_from_slice(&amz_date.as_bytes()[..8]);
-        let mut cache = self
-            .inner
-            .key_cache
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(c) = cache.as_ref() {
-            if c.date == date && c.secret == credentials.secret_access_key() {
-                return c.key.clone();
-            }
-        }
-        let key = sigv4::derive_signing_key(
-            credentials.secret_access_key(),
-            &amz_date[..8],
-            &self.inner.region,
-            SIGNING_NAME,
-        );
-        *cache = Some(CachedKey {
-            date,
-            secret: credentials.secret_access_key().to_owned(),
-            key: key.clone(),
-        });
-        key
-    }
-
     fn sign(
         &self,
         request: &OperationRequest,
         credentials: &Credentials,
         now: OffsetDateTime,
     ) -> HttpRequest {
-        let host = self.inner.endpoint.host_header();
-        let mut path = String::with_capacity(self.inner.endpoint.base_path().len() + request.path.len());
-        path.push_str(self.inner.endpoint.base_path());
-        path.push_str(&request.path);
-        let headers = [("host", host)];
-        let signable = SignableRequest {
-            method: request.method,
-            path: &path,
-            query: &request.query,
-            headers: &headers,
-            body: b"",
-        };
-        let params = SigningParams::new(credentials, &self.inner.region, SIGNING_NAME, now);
-        let amz_date = sigv4::format_amz_date(now);
-        let key = self.signing_key(credentials, &amz_date);
-        let signed = sigv4::sign_with_key(&signable, &params, &key);
-        let mut path_and_query = path;
+        let endpoint = &self.inner.endpoint;
+        let host = endpoint.host_header();
+        let mut path_and_query =
+            String::with_capacity(endpoint.base_path().len() + request.path.len() + 1 + request.query.len());
+        path_and_query.push_str(endpoint.base_path());
+        path_and_query.push_str(&request.path);
+        let signed = self.inner.signer.sign(
+            request.method,
+            credentials,
+            now,
+            host,
+            &path_and_query,
+            &request.query,
+        );
         if !request.query.is_empty() {
             path_and_query.push('?');
             path_and_query.push_str(&request.query);
         }
-        let mut http = HttpRequest::new(request.method, self.inner.endpoint.url_for_path(&path_and_query));
-        http.headers.reserve(signed.headers().len() + 1);
+        let mut http = HttpRequest::new(request.method, endpoint.url_for_path(&path_and_query));
+        http.headers.reserve(4);
         http.headers.push(("host".to_owned(), host.to_owned()));
-        for (name, value) in signed.headers() {
-            http.headers.push(((*name).to_owned(), value.clone()));
+        http.headers.push(("x-amz-date".to_owned(), signed.amz_date));
+        if let Some(token) = credentials.session_token() {
+            http.headers
+                .push(("x-amz-security-token".to_owned(), token.to_owned()));
         }
+        http.headers
+            .push(("authorization".to_owned(), signed.authorization));
         http
     }
 }
@@ -516,6 +477,7 @@ impl ClientBuilder {
         };
         Ok(Client {
             inner: Arc::new(Inner {
+                signer: RequestSigner::new(region.clone(), SIGNING_NAME),
                 region,
                 endpoint,
                 credentials,
@@ -523,7 +485,6 @@ impl ClientBuilder {
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 sleeper: self.sleeper.unwrap_or_else(|| Arc::new(ThreadSleeper)),
                 max_response_bytes: self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
-                key_cache: Mutex::new(None),
                 quota: QuotaBucket::new(retry.get_quota()),
                 jitter: retry::Jitter::new(),
                 limiter: (retry.get_mode() == RetryMode::Adaptive)

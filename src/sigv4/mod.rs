@@ -25,6 +25,7 @@
 
 mod canonical;
 mod encode;
+mod signer;
 
 use std::fmt;
 
@@ -37,6 +38,7 @@ use crate::credentials::Credentials;
 pub use canonical::CanonicalRequest;
 pub(crate) use encode::encode_into;
 pub use encode::{percent_decode, uri_encode, uri_encode_path};
+pub use signer::{RequestSigner, SignedHeaders};
 
 type HmacSha256 = Hmac<Sha256>;
 
