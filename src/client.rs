@@ -243,8 +243,9 @@ impl Client {
     ) -> HttpRequest {
         let endpoint = &self.inner.endpoint;
         let host = endpoint.host_header();
-        let mut path_and_query =
-            String::with_capacity(endpoint.base_path().len() + request.path.len() + 1 + request.query.len());
+        let mut path_and_query = String::with_capacity(
+            endpoint.base_path().len() + request.path.len() + 1 + request.query.as_str().len(),
+        );
         path_and_query.push_str(endpoint.base_path());
         path_and_query.push_str(&request.path);
         let signed = self.inner.signer.sign(
@@ -257,7 +258,7 @@ impl Client {
         );
         if !request.query.is_empty() {
             path_and_query.push('?');
-            path_and_query.push_str(&request.query);
+            path_and_query.push_str(request.query.as_str());
         }
         let mut http = HttpRequest::new(request.method, endpoint.url_for_path(&path_and_query));
         http.headers.reserve(4);

@@ -8,15 +8,15 @@
 use serde::de::DeserializeOwned;
 
 use crate::error::{excerpt, Error, ServiceError};
-use crate::sigv4::encode_into;
+use crate::sigv4::{encode_into, CanonicalQuery};
 use crate::transport::HttpResponse;
 
-/// The HTTP shape of one call: method, encoded path and encoded, sorted query.
+/// The HTTP shape of one call: method, encoded path and canonical query.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct OperationRequest {
     pub(crate) method: &'static str,
     pub(crate) path: String,
-    pub(crate) query: String,
+    pub(crate) query: CanonicalQuery,
 }
 
 impl OperationRequest {
@@ -25,19 +25,13 @@ impl OperationRequest {
         Self {
             method: "GET",
             path,
-            query: String::new(),
+            query: CanonicalQuery::default(),
         }
     }
 
-    /// Adds a query parameter, encoding both sides. Call in sorted key order.
+    /// Adds a query parameter (encoded and kept in canonical order).
     pub(crate) fn query_param(mut self, key: &str, value: &str) -> Self {
-        debug_assert!(!self.query.contains(key), "query keys are added once each");
-        if !self.query.is_empty() {
-            self.query.push('&');
-        }
-        encode_into(&mut self.query, key, false);
-        self.query.push('=');
-        encode_into(&mut self.query, value, false);
+        self.query.push(key, value);
         self
     }
 }
@@ -266,7 +260,11 @@ mod tests {
             .query_param("maxResults", "5")
             .query_param("nextToken", "x+/=");
         assert_eq!(r.path, "/v2/apis/a%2Fb%20c");
-        assert_eq!(r.query, "maxResults=5&nextToken=x%2B%2F%3D");
+        assert_eq!(r.query.as_str(), "maxResults=5&nextToken=x%2B%2F%3D");
+        let r = OperationRequest::get(String::new())
+            .query_param("z", "1")
+            .query_param("a", "2");
+        assert_eq!(r.query.as_str(), "a=2&z=1");
     }
 
     #[test]

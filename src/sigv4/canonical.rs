@@ -160,6 +160,62 @@ pub(crate) fn canonical_query(query: &str) -> String {
     out
 }
 
+/// A query string in SigV4 canonical form: every key and value percent-encoded with
+/// [`uri_encode`](super::uri_encode) and the pairs sorted by key, then value. It is also a
+/// valid wire query, so a request can send exactly what it signs. Only the constructors
+/// here make one, so a signer can hash it without checking it again.
+///
+/// ```
+/// use apigwv2::sigv4::CanonicalQuery;
+/// let mut q = CanonicalQuery::default();
+/// q.push("nextToken", "a+b/c=");
+/// q.push("maxResults", "25");
+/// assert_eq!(q.as_str(), "maxResults=25&nextToken=a%2Bb%2Fc%3D");
+/// assert_eq!(CanonicalQuery::parse("b=2&a=%41+").as_str(), "a=A%2B&b=2");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CanonicalQuery(String);
+
+impl CanonicalQuery {
+    /// Canonicalizes a query as it appears on the wire: each side decoded, encoded again,
+    /// pairs sorted; a key without `=` gets an empty value.
+    pub fn parse(raw: &str) -> Self {
+        Self(canonical_query(raw))
+    }
+
+    /// Adds a parameter (not yet encoded), keeping the canonical order.
+    pub fn push(&mut self, key: &str, value: &str) {
+        let mut pair = String::with_capacity(key.len() + value.len() + 1);
+        encode_into(&mut pair, key, false);
+        pair.push('=');
+        encode_into(&mut pair, value, false);
+        let last = self.0.rsplit('&').next().filter(|l| !l.is_empty());
+        let in_order = last.is_none_or(|l| {
+            let (lk, lv) = l.split_once('=').unwrap_or((l, ""));
+            let (pk, pv) = pair.split_once('=').unwrap_or((&pair, ""));
+            (lk, lv) <= (pk, pv)
+        });
+        if !self.0.is_empty() {
+            self.0.push('&');
+        }
+        self.0.push_str(&pair);
+        if !in_order {
+            // Already encoded, so canonicalizing again only sorts.
+            self.0 = canonical_query(&self.0);
+        }
+    }
+
+    /// The canonical (and wire) form, without `?`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// True when there is no parameter.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// Trims a header value and collapses each inner run of blanks to one space.
 pub(crate) fn normalize_header_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len());

@@ -11,12 +11,23 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use super::canonical::{canonical_query, normalize_header_value, normalize_path};
-use super::encode::is_unreserved;
+use super::canonical::{normalize_header_value, normalize_path, CanonicalQuery};
+use super::encode::CLASS;
 use super::{derive_signing_key, format_amz_date, SigningKey, ALGORITHM, EMPTY_PAYLOAD_SHA256};
 use crate::credentials::Credentials;
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Lower-case hex of every byte value, two digits each.
+const HEX_PAIRS: [[u8; 2]; 256] = {
+    let mut t = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = [HEX[i >> 4], HEX[i & 15]];
+        i += 1;
+    }
+    t
+};
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
 /// The headers a signed request must carry.
@@ -53,7 +64,8 @@ struct Cached {
 /// let signer = RequestSigner::new("us-east-1", "apigateway");
 /// let creds = Credentials::new("AKID", "SECRET", None::<String>);
 /// let t = time::macros::datetime!(2024-01-01 00:00:00 UTC);
-/// let h = signer.sign_get(&creds, t, "apigateway.us-east-1.amazonaws.com", "/v2/apis/a/stages", "maxResults=5");
+/// let query = apigwv2::sigv4::CanonicalQuery::parse("maxResults=5");
+/// let h = signer.sign_get(&creds, t, "apigateway.us-east-1.amazonaws.com", "/v2/apis/a/stages", &query);
 /// assert_eq!(h.amz_date, "20240101T000000Z");
 /// assert!(h.authorization.contains("SignedHeaders=host;x-amz-date, Signature="));
 /// ```
@@ -72,63 +84,44 @@ impl std::fmt::Debug for RequestSigner {
     }
 }
 
-/// Feeds `input` to the hasher percent-encoded (everything but unreserved and `/`), without
-/// building the encoded string.
-fn hash_encoded_path(h: &mut Sha256, input: &str) {
+/// Appends `input` percent-encoded (everything but unreserved and `/`).
+fn push_encoded_path(out: &mut Vec<u8>, input: &str) {
     let bytes = input.as_bytes();
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        if is_unreserved(b) || b == b'/' {
+        if CLASS[b as usize] & 3 != 0 {
             continue;
         }
-        h.update(&bytes[start..i]);
-        h.update([b'%', HEX_UPPER[(b >> 4) as usize], HEX_UPPER[(b & 15) as usize]]);
+        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(&[b'%', HEX_UPPER[(b >> 4) as usize], HEX_UPPER[(b & 15) as usize]]);
         start = i + 1;
     }
-    h.update(&bytes[start..]);
+    out.extend_from_slice(&bytes[start..]);
 }
 
-/// True when normalizing would change the path (a `.` or `..` segment, or an empty one).
+/// True when normalizing would change the path: it does not start with `/`, or has an
+/// empty, `.` or `..` segment (other than an empty last one). One pass over the bytes.
 fn needs_normalizing(path: &str) -> bool {
-    path.is_empty()
-        || path.contains("//")
-        || path.split('/').any(|s| s == "." || s == "..")
-        || !path.starts_with('/')
-}
-
-/// True when `query` is already in canonical form: pairs sorted, each side made only of
-/// unreserved characters and upper-case `%XX` escapes, every pair with an `=`.
-fn is_canonical_query(query: &str) -> bool {
-    let mut prev: Option<(&str, &str)> = None;
-    for pair in query.split('&') {
-        let Some((k, v)) = pair.split_once('=') else {
-            return false;
-        };
-        for part in [k, v] {
-            let b = part.as_bytes();
-            let mut i = 0;
-            while i < b.len() {
-                if b[i] == b'%' {
-                    let ok = |c: u8| c.is_ascii_digit() || (b'A'..=b'F').contains(&c);
-                    if i + 2 >= b.len() || !ok(b[i + 1]) || !ok(b[i + 2]) {
-                        return false;
-                    }
-                    i += 3;
-                } else if is_unreserved(b[i]) {
-                    i += 1;
-                } else {
-                    return false;
-                }
-            }
-        }
-        // Sorted by key, then value, as the canonical form sorts (not as whole strings: "a-=1"
-        // sorts before "a=1" as text but after it by key).
-        if prev.is_some_and(|p| p > (k, v)) {
-            return false;
-        }
-        prev = Some((k, v));
+    let b = path.as_bytes();
+    if b.first() != Some(&b'/') {
+        return true;
     }
-    true
+    // Length of the current segment so far, and whether it is all dots.
+    let mut seg_len = 0usize;
+    let mut all_dots = true;
+    for &c in &b[1..] {
+        if c == b'/' {
+            if seg_len == 0 || (all_dots && seg_len <= 2) {
+                return true;
+            }
+            seg_len = 0;
+            all_dots = true;
+        } else {
+            seg_len += 1;
+            all_dots &= c == b'.';
+        }
+    }
+    seg_len > 0 && all_dots && seg_len <= 2
 }
 
 impl RequestSigner {
@@ -141,16 +134,15 @@ impl RequestSigner {
         }
     }
 
-    /// Signs a body-less `GET` of `path` (as sent, already percent-encoded) with `query` (as
-    /// sent, without `?`) to `host` at `time`. A query that is not already canonical is
-    /// canonicalized for signing; the wire query is the caller's.
+    /// Signs a body-less `GET` of `path` (as sent, already percent-encoded) with `query` (sent
+    /// as it is, since canonical form is valid on the wire) to `host` at `time`.
     pub fn sign_get(
         &self,
         credentials: &Credentials,
         time: OffsetDateTime,
         host: &str,
         path: &str,
-        query: &str,
+        query: &CanonicalQuery,
     ) -> SignedHeaders {
         self.sign("GET", credentials, time, host, path, query)
     }
@@ -163,8 +155,9 @@ impl RequestSigner {
         time: OffsetDateTime,
         host: &str,
         path: &str,
-        query: &str,
+        query: &CanonicalQuery,
     ) -> SignedHeaders {
+        let query = query.as_str();
         let amz_date = format_amz_date(time);
         let token = credentials.session_token();
         let signed_headers = if token.is_some() {
@@ -173,46 +166,38 @@ impl RequestSigner {
             "host;x-amz-date"
         };
 
-        let mut h = Sha256::new();
-        h.update(method.as_bytes());
-        h.update(b"\n");
+        // The canonical request, built once in a buffer and hashed in one go: cheaper than
+        // feeding the hasher many small pieces.
+        let mut creq = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        creq.clear();
+        creq.reserve(
+            method.len() + path.len() * 3 / 2 + query.len() + host.len() + token.map_or(0, str::len) + 200,
+        );
+        creq.extend_from_slice(method.as_bytes());
+        creq.push(b'\n');
         if needs_normalizing(path) {
-            hash_encoded_path(&mut h, &normalize_path(if path.is_empty() { "/" } else { path }));
+            push_encoded_path(
+                &mut creq,
+                &normalize_path(if path.is_empty() { "/" } else { path }),
+            );
         } else {
-            hash_encoded_path(&mut h, path);
+            push_encoded_path(&mut creq, path);
         }
-        h.update(b"\n");
-        if query.is_empty() || is_canonical_query(query) {
-            h.update(query.as_bytes());
-        } else {
-            h.update(canonical_query(query).as_bytes());
-        }
-        h.update(b"\nhost:");
-        if host.contains(char::is_whitespace) {
-            h.update(normalize_header_value(host).as_bytes());
-        } else {
-            h.update(host.as_bytes());
-        }
-        h.update(b"\nx-amz-date:");
-        h.update(amz_date.as_bytes());
+        creq.push(b'\n');
+        creq.extend_from_slice(query.as_bytes());
+        creq.extend_from_slice(b"\nhost:");
+        push_header_value(&mut creq, host);
+        creq.extend_from_slice(b"\nx-amz-date:");
+        creq.extend_from_slice(amz_date.as_bytes());
         if let Some(token) = token {
-            h.update(b"\nx-amz-security-token:");
-            if token.contains(char::is_whitespace) {
-                h.update(normalize_header_value(token).as_bytes());
-            } else {
-                h.update(token.as_bytes());
-            }
+            creq.extend_from_slice(b"\nx-amz-security-token:");
+            push_header_value(&mut creq, token);
         }
-        h.update(b"\n\n");
-        h.update(signed_headers.as_bytes());
-        h.update(b"\n");
-        h.update(EMPTY_PAYLOAD_SHA256.as_bytes());
-        let creq_hash = h.finalize();
-        let mut creq_hex = [0u8; 64];
-        for (i, b) in creq_hash.iter().enumerate() {
-            creq_hex[2 * i] = HEX[(b >> 4) as usize];
-            creq_hex[2 * i + 1] = HEX[(b & 15) as usize];
-        }
+        creq.extend_from_slice(b"\n\n");
+        creq.extend_from_slice(signed_headers.as_bytes());
+        creq.push(b'\n');
+        creq.extend_from_slice(EMPTY_PAYLOAD_SHA256.as_bytes());
+        let creq_hash = Sha256::digest(&creq);
 
         let mut guard = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         let date: [u8; 8] = amz_date.as_bytes()[..8].try_into().expect("8 ASCII digits");
@@ -234,14 +219,17 @@ impl RequestSigner {
             });
         }
         let cached = guard.as_ref().expect("filled above");
+        // The string to sign, in the same buffer.
+        creq.clear();
+        creq.extend_from_slice(ALGORITHM.as_bytes());
+        creq.push(b'\n');
+        creq.extend_from_slice(amz_date.as_bytes());
+        creq.push(b'\n');
+        creq.extend_from_slice(cached.scope.as_bytes());
+        creq.push(b'\n');
+        push_hex(&mut creq, &creq_hash);
         let mut mac = cached.mac.clone();
-        mac.update(ALGORITHM.as_bytes());
-        mac.update(b"\n");
-        mac.update(amz_date.as_bytes());
-        mac.update(b"\n");
-        mac.update(cached.scope.as_bytes());
-        mac.update(b"\n");
-        mac.update(&creq_hex);
+        mac.update(&creq);
         let sig = mac.finalize().into_bytes();
 
         let akid = credentials.access_key_id();
@@ -253,18 +241,46 @@ impl RequestSigner {
         authorization.push_str(akid);
         authorization.push('/');
         authorization.push_str(&cached.scope);
+        drop(guard);
         authorization.push_str(", SignedHeaders=");
         authorization.push_str(signed_headers);
         authorization.push_str(", Signature=");
-        drop(guard);
-        for b in sig.iter() {
-            authorization.push(HEX[(b >> 4) as usize] as char);
-            authorization.push(HEX[(b & 15) as usize] as char);
+        let mut hex = [0u8; 64];
+        for (pair, b) in hex.chunks_exact_mut(2).zip(sig.iter()) {
+            pair.copy_from_slice(&HEX_PAIRS[*b as usize]);
+        }
+        authorization.push_str(std::str::from_utf8(&hex).expect("hex digits are ASCII"));
+        // Hand the buffer back for the next signature on this thread (unless it grew huge).
+        if creq.capacity() <= 64 * 1024 {
+            SCRATCH.with(|s| *s.borrow_mut() = creq);
         }
         SignedHeaders {
             amz_date,
             authorization,
         }
+    }
+}
+
+thread_local! {
+    /// A reusable buffer for canonical requests and strings to sign, one per thread.
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn push_hex(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.reserve(bytes.len() * 2);
+    out.extend(
+        bytes
+            .iter()
+            .flat_map(|b| [HEX[(b >> 4) as usize], HEX[(b & 15) as usize]]),
+    );
+}
+
+/// A header value as the canonical request wants it: trimmed, inner blanks collapsed.
+fn push_header_value(out: &mut Vec<u8>, value: &str) {
+    if value.bytes().any(|b| b.is_ascii_whitespace()) {
+        out.extend_from_slice(normalize_header_value(value).as_bytes());
+    } else {
+        out.extend_from_slice(value.as_bytes());
     }
 }
 
@@ -305,17 +321,16 @@ mod tests {
     }
 
     #[test]
-    fn canonical_query_detection() {
-        assert!(is_canonical_query("a=1&b=2"));
-        assert!(is_canonical_query("maxResults=5&nextToken=a%2Bb%2F"));
-        assert!(!is_canonical_query("b=1&a=2"));
-        assert!(is_canonical_query("a=1&a-=1"));
-        assert!(!is_canonical_query("a-=1&a=1"));
-        assert!(!is_canonical_query("a"));
-        assert!(!is_canonical_query("a=b c"));
-        assert!(!is_canonical_query("a=%2b"));
-        assert!(!is_canonical_query("a=%2"));
-        assert!(!is_canonical_query("a=%"));
+    fn normalizing_detection() {
+        for p in ["/", "/a", "/a/", "/a/b.c/", "/.a/..b/...", "/v2/apis/x/stages"] {
+            assert!(!needs_normalizing(p), "{p}");
+            assert_eq!(normalize_path(p), p);
+        }
+        for p in [
+            "", "a", "//", "/a//b", "/.", "/..", "/a/./b", "/a/../b", "/a/.", "/a/..",
+        ] {
+            assert!(needs_normalizing(p), "{p}");
+        }
     }
 
     #[test]
@@ -375,7 +390,7 @@ mod tests {
             } else {
                 "apigateway.eu-west-1.amazonaws.com"
             };
-            let fast = signer.sign_get(&creds, t, host, &path, &query);
+            let fast = signer.sign_get(&creds, t, host, &path, &CanonicalQuery::parse(&query));
             assert_eq!(
                 fast,
                 general(&creds, t, "GET", host, &path, &query),

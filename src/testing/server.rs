@@ -114,9 +114,35 @@ impl RecordedRequest {
     }
 }
 
+/// The stages of one API: stored, or made on demand (for listings too large to hold).
+#[derive(Debug)]
+enum ApiStages {
+    Stored(Vec<Stage>),
+    Generated {
+        count: usize,
+        generate: fn(usize) -> Stage,
+    },
+}
+
+impl ApiStages {
+    fn len(&self) -> usize {
+        match self {
+            Self::Stored(v) => v.len(),
+            Self::Generated { count, .. } => *count,
+        }
+    }
+
+    fn page(&self, start: usize, end: usize) -> std::borrow::Cow<'_, [Stage]> {
+        match self {
+            Self::Stored(v) => std::borrow::Cow::Borrowed(&v[start..end]),
+            Self::Generated { generate, .. } => std::borrow::Cow::Owned((start..end).map(generate).collect()),
+        }
+    }
+}
+
 #[derive(Debug)]
 struct State {
-    apis: BTreeMap<String, Vec<Stage>>,
+    apis: BTreeMap<String, ApiStages>,
     credentials: Credentials,
     region: String,
     check_signatures: bool,
@@ -152,7 +178,21 @@ impl LocalApiGatewayBuilder {
 
     /// Adds an API with these stages (in this order).
     pub fn api(mut self, api_id: impl Into<String>, stages: Vec<Stage>) -> Self {
-        self.state.apis.insert(api_id.into(), stages);
+        self.state.apis.insert(api_id.into(), ApiStages::Stored(stages));
+        self
+    }
+
+    /// Adds an API of `count` stages that are made on demand by `generate(index)`, so that
+    /// listings of millions of stages need no memory in the server.
+    pub fn generated_api(
+        mut self,
+        api_id: impl Into<String>,
+        count: usize,
+        generate: fn(usize) -> Stage,
+    ) -> Self {
+        self.state
+            .apis
+            .insert(api_id.into(), ApiStages::Generated { count, generate });
         self
     }
 
@@ -312,7 +352,10 @@ impl LocalApiGateway {
 
     /// Adds (or replaces) an API with these stages.
     pub fn put_api(&self, api_id: impl Into<String>, stages: Vec<Stage>) {
-        self.shared.state().apis.insert(api_id.into(), stages);
+        self.shared
+            .state()
+            .apis
+            .insert(api_id.into(), ApiStages::Stored(stages));
     }
 
     /// Queues a fault for the next request that has none queued before it.
@@ -674,8 +717,9 @@ fn route(state: &State, req: &Request, now: SystemTime, token_override: Option<O
         #[serde(skip_serializing_if = "Option::is_none")]
         next_token: Option<String>,
     }
+    let items = stages.page(start, end);
     let body = serde_json::to_vec(&Page {
-        items: &stages[start..end],
+        items: &items,
         next_token: next,
     })
     .unwrap_or_default();

@@ -1,0 +1,111 @@
+//! Shared by the benches: realistic stages, and the ratio each bench is judged by, measured
+//! by running the candidate and its floor interleaved in the same process, so that noise
+//! from the shared machine hits both alike.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use apigwv2::{AccessLogSettings, LoggingLevel, RouteSettings, Stage};
+
+/// A stage with every field set, about 600 bytes of JSON.
+pub fn full_stage(i: usize) -> Stage {
+    let mut route = RouteSettings::default();
+    route.data_trace_enabled = Some(i % 2 == 0);
+    route.detailed_metrics_enabled = Some(true);
+    route.logging_level = Some(LoggingLevel::Info);
+    route.throttling_burst_limit = Some(5000);
+    route.throttling_rate_limit = Some(10000.0);
+    let mut s = Stage::new(format!("stage-{i:05}"));
+    s.access_log_settings = Some(AccessLogSettings::new(
+        format!("arn:aws:logs:eu-west-1:123456789012:log-group:/aws/apigateway/orders-{i}"),
+        "$context.requestId $context.identity.sourceIp $context.httpMethod $context.routeKey $context.status",
+    ));
+    s.api_gateway_managed = Some(false);
+    s.auto_deploy = Some(i % 3 == 0);
+    s.client_certificate_id = Some(format!("cc{i:08x}"));
+    s.created_date =
+        Some(time::OffsetDateTime::UNIX_EPOCH + time::Duration::seconds(1_700_000_000 + i as i64));
+    s.default_route_settings = Some(route.clone());
+    s.deployment_id = Some(format!("d{i:05x}"));
+    s.description = Some(format!(
+        "Stage {i} of the orders API, deployed by the release pipeline"
+    ));
+    s.last_deployment_status_message = Some("Deployment attempt succeeded".into());
+    s.last_updated_date =
+        Some(time::OffsetDateTime::UNIX_EPOCH + time::Duration::seconds(1_710_000_000 + i as i64));
+    s.route_settings = Some(BTreeMap::from([
+        ("GET /orders".to_owned(), route.clone()),
+        ("POST /orders".to_owned(), route),
+    ]));
+    s.stage_variables = Some(BTreeMap::from([
+        ("lambdaAlias".to_owned(), "live".to_owned()),
+        ("table".to_owned(), format!("orders-{i}")),
+    ]));
+    s.tags = Some(BTreeMap::from([
+        ("team".to_owned(), "payments".to_owned()),
+        ("env".to_owned(), "production".to_owned()),
+    ]));
+    s
+}
+
+/// True when run by `cargo bench` (not by `cargo test --benches` or `--no-run`).
+pub fn benchmarking() -> bool {
+    std::env::args().any(|a| a == "--bench")
+}
+
+/// Runs `candidate` and `floor` alternately in batches for about `budget`, and prints the
+/// ratio of their median batch times: the figure the bench is judged by.
+pub fn print_ratio(
+    name: &str,
+    target: f64,
+    budget: Duration,
+    mut candidate: impl FnMut(),
+    mut floor: impl FnMut(),
+) -> f64 {
+    // Size batches to roughly 5 ms of the slower side.
+    let t = Instant::now();
+    candidate();
+    floor();
+    let one = t.elapsed().max(Duration::from_nanos(50));
+    let batch = ((Duration::from_millis(5).as_nanos() / one.as_nanos()).max(1)) as usize;
+    let mut a = Vec::new();
+    let mut b = Vec::new();
+    let started = Instant::now();
+    while started.elapsed() < budget || a.len() < 5 {
+        let t = Instant::now();
+        for _ in 0..batch {
+            candidate();
+        }
+        a.push(t.elapsed().as_secs_f64() / batch as f64);
+        let t = Instant::now();
+        for _ in 0..batch {
+            floor();
+        }
+        b.push(t.elapsed().as_secs_f64() / batch as f64);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(|x, y| x.total_cmp(y));
+        v[v.len() / 2]
+    };
+    let (ma, mb) = (median(&mut a), median(&mut b));
+    let ratio = ma / mb;
+    println!(
+        "RATIO {name}: {:.3} (candidate {} / floor {}; target <= {target}) {}",
+        ratio,
+        human(ma),
+        human(mb),
+        if ratio <= target { "MET" } else { "NOT MET" }
+    );
+    ratio
+}
+
+fn human(secs: f64) -> String {
+    if secs < 1e-6 {
+        format!("{:.0} ns", secs * 1e9)
+    } else if secs < 1e-3 {
+        format!("{:.2} µs", secs * 1e6)
+    } else {
+        format!("{:.2} ms", secs * 1e3)
+    }
+}
