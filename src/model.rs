@@ -216,6 +216,58 @@ mod timestamp {
         }
     }
 
+    /// The common RFC 3339 shapes (`2024-01-02T03:04:05Z`, with an optional fraction and a
+    /// `±HH:MM` offset), parsed by hand: timestamps are in every stage, and this is several
+    /// times faster than the general parser, which handles everything else.
+    pub(super) fn parse_rfc3339_fast(s: &str) -> Option<OffsetDateTime> {
+        let b = s.as_bytes();
+        if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            b[r].iter().try_fold(0u32, |acc, c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+        };
+        let year = num(0..4)? as i32;
+        let month = time::Month::try_from(num(5..7)? as u8).ok()?;
+        let day = num(8..10)? as u8;
+        let (hour, minute, second) = (num(11..13)? as u8, num(14..16)? as u8, num(17..19)? as u8);
+        let mut i = 19;
+        let mut nanos = 0u32;
+        if b[i] == b'.' {
+            i += 1;
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                if i - start < 9 {
+                    nanos = nanos * 10 + u32::from(b[i] - b'0');
+                }
+                i += 1;
+            }
+            let digits = i - start;
+            if digits == 0 {
+                return None;
+            }
+            for _ in digits..9 {
+                nanos *= 10;
+            }
+        }
+        let offset = match b.get(i..)? {
+            b"Z" => time::UtcOffset::UTC,
+            [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+                let d = |c: &u8| c.is_ascii_digit().then(|| (c - b'0') as i8);
+                let (h, m) = (d(h1)? * 10 + d(h2)?, d(m1)? * 10 + d(m2)?);
+                if h > 23 || m > 59 {
+                    return None;
+                }
+                let k = if *sign == b'-' { -1 } else { 1 };
+                time::UtcOffset::from_hms(k * h, k * m, 0).ok()?
+            }
+            _ => return None,
+        };
+        let date = time::Date::from_calendar_date(year, month, day).ok()?;
+        let t = time::Time::from_hms_nano(hour, minute, second, nanos).ok()?;
+        Some(time::PrimitiveDateTime::new(date, t).assume_offset(offset))
+    }
+
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<OffsetDateTime>, D::Error> {
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -233,6 +285,9 @@ mod timestamp {
                 d.deserialize_any(self)
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                if let Some(t) = parse_rfc3339_fast(v) {
+                    return Ok(Some(t));
+                }
                 OffsetDateTime::parse(v, &Rfc3339)
                     .map(Some)
                     .map_err(|e| E::custom(format_args!("invalid timestamp {v:?}: {e}")))
@@ -280,6 +335,35 @@ mod tests {
             Some(LoggingLevel::Unknown("NEW_LEVEL".into()))
         );
         assert_eq!(serde_json::to_string(&s).unwrap(), wire);
+    }
+
+    #[test]
+    fn fast_timestamps_agree_with_the_general_parser() {
+        use time::format_description::well_known::Rfc3339;
+        for s in [
+            "2024-01-02T03:04:05Z",
+            "2024-01-02T03:04:05.1Z",
+            "2024-02-29T23:59:59.123456789Z",
+            "2024-01-02T03:04:05.1234567891Z",
+            "1999-12-31T23:59:59+05:30",
+            "2000-01-01T00:00:00-00:45",
+        ] {
+            let fast = timestamp::parse_rfc3339_fast(s).unwrap_or_else(|| panic!("{s}"));
+            assert_eq!(fast, OffsetDateTime::parse(s, &Rfc3339).unwrap(), "{s}");
+        }
+        for s in [
+            "2023-02-29T00:00:00Z",
+            "2024-13-01T00:00:00Z",
+            "2024-01-01T24:00:00Z",
+            "2024-01-01T00:00:00",
+            "2024-01-01T00:00:00.Z",
+            "2024-01-01T00:00:00+0530",
+            "2024-01-01 00:00:00Z",
+            "2024-01-01T00:00:00+25:00",
+            "２０２４-01-01T00:00:00Z",
+        ] {
+            assert_eq!(timestamp::parse_rfc3339_fast(s), None, "{s}");
+        }
     }
 
     #[test]

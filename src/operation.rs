@@ -91,21 +91,42 @@ const EXCERPT_CHARS: usize = 200;
 pub(crate) fn decode<O: Operation>(resp: &HttpResponse, attempts: u32) -> Result<O::Output, Error> {
     let request_id = request_id(resp);
     if (200..300).contains(&resp.status) {
-        return serde_json::from_slice::<O::Output>(&resp.body).map_err(|e| Error::InvalidResponse {
-            operation: O::NAME,
-            status: resp.status,
-            request_id,
-            reason: if e.is_eof() {
-                format!("the body ended early ({} bytes): {e}", resp.body.len())
-            } else {
-                format!("the body is not a valid {} response: {e}", O::NAME)
-            },
-            excerpt: excerpt(&resp.body, EXCERPT_CHARS),
-            attempts,
-        });
+        return decode_success::<O>(&resp.body, resp.status, request_id, attempts);
     }
     Err(decode_error(O::NAME, resp, request_id, attempts))
 }
+
+/// Decodes a success body of operation `O`.
+pub(crate) fn decode_success<O: Operation>(
+    body: &[u8],
+    status: u16,
+    request_id: Option<String>,
+    attempts: u32,
+) -> Result<O::Output, Error> {
+    parse_json::<O::Output>(body).map_err(|e| Error::InvalidResponse {
+        operation: O::NAME,
+        status,
+        request_id,
+        reason: if e.is_eof() {
+            format!("the body ended early ({} bytes): {e}", body.len())
+        } else {
+            format!("the body is not a valid {} response: {e}", O::NAME)
+        },
+        excerpt: excerpt(body, EXCERPT_CHARS),
+        attempts,
+    })
+}
+
+/// Parses a JSON body. The UTF-8 check is done once for the whole body, which is much
+/// cheaper than serde_json checking every string of a byte slice on its own.
+pub(crate) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
+    match std::str::from_utf8(body) {
+        Ok(text) => serde_json::from_str(text),
+        // Let serde_json find and report the invalid byte.
+        Err(_) => serde_json::from_slice(body),
+    }
+}
+
 
 fn request_id(resp: &HttpResponse) -> Option<String> {
     resp.header("x-amzn-requestid")

@@ -85,6 +85,18 @@ impl GetStagesOutput {
     pub fn new(items: Vec<Stage>, next_token: Option<String>) -> Self {
         Self { items, next_token }
     }
+
+    /// Decodes a GetStages response body exactly as the client does; a body that is not a
+    /// valid response is an [`Error::InvalidResponse`].
+    ///
+    /// ```
+    /// let page = apigwv2::GetStagesOutput::from_json(br#"{"items":[{"stageName":"a"}]}"#).unwrap();
+    /// assert_eq!(page.items[0].stage_name, "a");
+    /// assert!(apigwv2::GetStagesOutput::from_json(b"{").is_err());
+    /// ```
+    pub fn from_json(body: &[u8]) -> Result<Self, Error> {
+        crate::operation::decode_success::<GetStagesRequest>(body, 200, None, 1)
+    }
 }
 
 fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Stage>, D::Error> {

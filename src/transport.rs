@@ -191,8 +191,61 @@ impl UreqTransport {
             .user_agent(concat!("apigwv2/", env!("CARGO_PKG_VERSION")))
             .build();
         Self {
-            agent: ureq::Agent::new_with_config(config),
+            agent: ureq::Agent::with_parts(
+                config,
+                ureq::unversioned::transport::DefaultConnector::new(),
+                CachingResolver::default(),
+            ),
         }
+    }
+}
+
+/// How long a host name's addresses are reused before it is looked up again.
+const DNS_TTL: Duration = Duration::from_secs(30);
+
+/// ureq resolves the host before every request, even one that reuses a pooled connection,
+/// and spawns a thread per lookup when a timeout is set. This resolver answers IP literals
+/// at once and keeps other hosts' addresses for [`DNS_TTL`], so a keep-alive connection
+/// costs no lookup and no thread per request.
+#[derive(Debug, Default)]
+struct CachingResolver {
+    inner: ureq::unversioned::resolver::DefaultResolver,
+    cache: std::sync::Mutex<Vec<(String, std::time::Instant, ureq::unversioned::resolver::ResolvedSocketAddrs)>>,
+}
+
+impl ureq::unversioned::resolver::Resolver for CachingResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        let (Some(authority), Some(scheme)) = (uri.authority(), uri.scheme_str()) else {
+            return self.inner.resolve(uri, config, timeout);
+        };
+        let port = authority
+            .port_u16()
+            .unwrap_or(if scheme.eq_ignore_ascii_case("https") { 443 } else { 80 });
+        let host = authority.host();
+        let literal = host.trim_start_matches('[').trim_end_matches(']');
+        if let Ok(ip) = literal.parse::<std::net::IpAddr>() {
+            let mut addrs = self.empty();
+            addrs.push(std::net::SocketAddr::new(ip, port));
+            return Ok(addrs);
+        }
+        let key = format!("{host}:{port}");
+        let now = std::time::Instant::now();
+        {
+            let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((_, _, addrs)) = cache.iter().find(|(k, at, _)| *k == key && now.duration_since(*at) < DNS_TTL) {
+                return Ok(addrs.clone());
+            }
+        }
+        let addrs = self.inner.resolve(uri, config, timeout)?;
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        cache.retain(|(k, at, _)| *k != key && now.duration_since(*at) < DNS_TTL);
+        cache.push((key, now, addrs.clone()));
+        Ok(addrs)
     }
 }
 
