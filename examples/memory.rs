@@ -23,7 +23,11 @@ fn peak_rss_kib() -> Option<u64> {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let n: usize = std::env::args().nth(1).map(|a| a.parse()).transpose()?.unwrap_or(1_000_000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .map(|a| a.parse())
+        .transpose()?
+        .unwrap_or(1_000_000);
     let gw = LocalApiGateway::builder()
         .generated_api("big", n, stage)
         .record_requests(false)
@@ -40,6 +44,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err(format!("listed {count} of {n} stages").into());
     }
     let rss = peak_rss_kib().ok_or("VmHWM is not available (Linux only)")?;
-    println!("stages={count} pages={} name_bytes={bytes} peak_rss_kib={rss}", gw.request_count());
+    println!(
+        "stages={count} pages={} name_bytes={bytes} peak_rss_kib={rss}",
+        gw.request_count()
+    );
     Ok(())
 }

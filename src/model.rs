@@ -225,7 +225,9 @@ mod timestamp {
             return None;
         }
         let num = |r: std::ops::Range<usize>| -> Option<u32> {
-            b[r].iter().try_fold(0u32, |acc, c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+            b[r].iter().try_fold(0u32, |acc, c| {
+                c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+            })
         };
         let year = num(0..4)? as i32;
         let month = time::Month::try_from(num(5..7)? as u8).ok()?;

@@ -127,7 +127,6 @@ pub(crate) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_js
     }
 }
 
-
 fn request_id(resp: &HttpResponse) -> Option<String> {
     resp.header("x-amzn-requestid")
         .or_else(|| resp.header("x-amz-request-id"))

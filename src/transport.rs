@@ -210,7 +210,13 @@ const DNS_TTL: Duration = Duration::from_secs(30);
 #[derive(Debug, Default)]
 struct CachingResolver {
     inner: ureq::unversioned::resolver::DefaultResolver,
-    cache: std::sync::Mutex<Vec<(String, std::time::Instant, ureq::unversioned::resolver::ResolvedSocketAddrs)>>,
+    cache: std::sync::Mutex<
+        Vec<(
+            String,
+            std::time::Instant,
+            ureq::unversioned::resolver::ResolvedSocketAddrs,
+        )>,
+    >,
 }
 
 impl ureq::unversioned::resolver::Resolver for CachingResolver {
@@ -225,7 +231,11 @@ impl ureq::unversioned::resolver::Resolver for CachingResolver {
         };
         let port = authority
             .port_u16()
-            .unwrap_or(if scheme.eq_ignore_ascii_case("https") { 443 } else { 80 });
+            .unwrap_or(if scheme.eq_ignore_ascii_case("https") {
+                443
+            } else {
+                80
+            });
         let host = authority.host();
         let literal = host.trim_start_matches('[').trim_end_matches(']');
         if let Ok(ip) = literal.parse::<std::net::IpAddr>() {
@@ -237,7 +247,10 @@ impl ureq::unversioned::resolver::Resolver for CachingResolver {
         let now = std::time::Instant::now();
         {
             let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some((_, _, addrs)) = cache.iter().find(|(k, at, _)| *k == key && now.duration_since(*at) < DNS_TTL) {
+            if let Some((_, _, addrs)) = cache
+                .iter()
+                .find(|(k, at, _)| *k == key && now.duration_since(*at) < DNS_TTL)
+            {
                 return Ok(addrs.clone());
             }
         }

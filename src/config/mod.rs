@@ -53,6 +53,14 @@ impl Env {
         }
     }
 
+    /// The same snapshot with one variable set (or replaced), e.g. a CLI's `--profile`.
+    #[must_use]
+    pub fn with_var(&self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let mut vars = (*self.vars).clone();
+        vars.insert(name.into(), value.into());
+        Self { vars: Arc::new(vars) }
+    }
+
     /// The value of a variable; `None` when unset or empty.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.vars.get(name).map(String::as_str).filter(|v| !v.is_empty())

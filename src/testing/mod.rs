@@ -7,10 +7,12 @@
 //! says otherwise, `maxResults` must be 1 to [`MAX_PAGE_SIZE`], and an unknown or foreign
 //! `nextToken` is a 400 `BadRequestException`.
 
+mod demo;
 mod http;
 mod server;
 mod tools;
 
+pub use demo::{demo_stages, DEMO_API_ID};
 pub use server::{
     Fault, LocalApiGateway, LocalApiGatewayBuilder, RecordedRequest, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };

@@ -1,0 +1,384 @@
+//! `stages`: list the stages of an API Gateway V2 API, the way a user's own tool would.
+//!
+//! ```text
+//! cargo run --example stages -- <API_ID> [--region R] [--profile P] [--endpoint-url URL]
+//!       [--page-size N] [--max-items N] [--starting-token T] [--output table|json|jsonl]
+//! cargo run --example stages --features testing -- --demo [--output ...]
+//! ```
+//!
+//! Exit codes: 0 success, 1 service or transport error, 2 bad usage.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use apigwv2::config::Env;
+use apigwv2::{Client, Error, GetStagesOutput, Stage};
+
+const USAGE: &str = "\
+NAME
+    stages - list the stages of an API Gateway V2 API
+
+SYNOPSIS
+    stages <API_ID> [--region R] [--profile P] [--endpoint-url URL]
+           [--page-size N] [--max-items N] [--starting-token T]
+           [--output table|json|jsonl]
+    stages --demo [--output table|json|jsonl] [--page-size N] [--max-items N]
+    stages --help
+
+DESCRIPTION
+    Lists every stage of API_ID, fetching one signed page at a time. Region,
+    credentials and endpoint come from the same environment variables and
+    ~/.aws files as the AWS CLI; the options below override them.
+
+OPTIONS
+    --region R            region to call, e.g. eu-west-1
+    --profile P           profile of ~/.aws/config and ~/.aws/credentials
+    --endpoint-url URL    send requests to URL (LocalStack, moto, a proxy)
+    --page-size N         stages per request (maxResults), N >= 1
+    --max-items N         stop after N stages; the resume token is printed
+    --starting-token T    continue from a token printed by --max-items
+    --output FORMAT       table (default on a terminal), jsonl (default
+                          otherwise: one stage per line, the service's JSON),
+                          json ({\"items\":[...],\"nextToken\":...})
+    --demo                list from a bundled local endpoint (needs the
+                          `testing` feature); no AWS account needed
+    -h, --help            show this text
+
+EXIT STATUS
+    0 success, 1 service or transport error, 2 bad usage
+";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Output {
+    Table,
+    Json,
+    Jsonl,
+}
+
+#[derive(Clone)]
+struct Args {
+    api_id: Option<String>,
+    region: Option<String>,
+    profile: Option<String>,
+    endpoint_url: Option<String>,
+    page_size: Option<u32>,
+    max_items: Option<usize>,
+    starting_token: Option<String>,
+    output: Option<Output>,
+    demo: bool,
+}
+
+fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
+    let mut a = Args {
+        api_id: None,
+        region: None,
+        profile: None,
+        endpoint_url: None,
+        page_size: None,
+        max_items: None,
+        starting_token: None,
+        output: None,
+        demo: false,
+    };
+    while let Some(arg) = argv.next() {
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n.to_owned(), Some(v.to_owned())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |what: &str| -> Result<String, String> {
+            inline
+                .clone()
+                .or_else(|| argv.next())
+                .ok_or_else(|| format!("{name} needs {what}"))
+        };
+        match name.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--demo" => a.demo = true,
+            "--region" => a.region = Some(value("a region")?),
+            "--profile" => a.profile = Some(value("a profile name")?),
+            "--endpoint-url" => a.endpoint_url = Some(value("a URL")?),
+            "--starting-token" => a.starting_token = Some(value("a token")?),
+            "--page-size" => {
+                let v = value("a number")?;
+                a.page_size =
+                    Some(v.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                        format!("--page-size must be a whole number of at least 1, not {v:?}")
+                    })?);
+            }
+            "--max-items" => {
+                let v = value("a number")?;
+                a.max_items = Some(
+                    v.parse()
+                        .map_err(|_| format!("--max-items must be a whole number, not {v:?}"))?,
+                );
+            }
+            "--output" => {
+                a.output = Some(match value("a format")?.as_str() {
+                    "table" => Output::Table,
+                    "json" => Output::Json,
+                    "jsonl" => Output::Jsonl,
+                    other => return Err(format!("--output must be table, json or jsonl, not {other:?}")),
+                })
+            }
+            s if s.starts_with('-') => return Err(format!("unknown option {s}")),
+            _ if a.api_id.is_none() => a.api_id = Some(arg),
+            _ => return Err(format!("unexpected argument {arg:?}: only one API_ID is taken")),
+        }
+    }
+    if a.demo && (a.api_id.is_some() || a.endpoint_url.is_some() || a.region.is_some() || a.profile.is_some())
+    {
+        return Err("--demo takes no API_ID, --region, --profile or --endpoint-url".into());
+    }
+    if !a.demo && a.api_id.is_none() {
+        return Err("missing API_ID".into());
+    }
+    Ok(Some(a))
+}
+
+/// A short error sentence for stderr: the error's own, which names code, status and request id.
+fn report(e: &Error) -> String {
+    format!("stages: {e}")
+}
+
+fn utc(t: Option<time::OffsetDateTime>) -> String {
+    let Some(t) = t else { return "-".into() };
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+fn truncate(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+fn print_table(out: &mut impl Write, stages: &[Stage], width: Option<usize>) -> std::io::Result<()> {
+    let header = [
+        "STAGE",
+        "DEPLOYMENT",
+        "AUTO-DEPLOY",
+        "LAST UPDATED",
+        "DESCRIPTION",
+    ];
+    let rows: Vec<[String; 5]> = stages
+        .iter()
+        .map(|s| {
+            [
+                s.stage_name.clone(),
+                s.deployment_id.clone().unwrap_or_else(|| "-".into()),
+                s.auto_deploy.map_or("-".into(), |b| b.to_string()),
+                utc(s.last_updated_date),
+                s.description
+                    .clone()
+                    .unwrap_or_default()
+                    .replace(['\n', '\r', '\t'], " "),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(|h| h.chars().count());
+    for r in &rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |cells: [&str; 5]| -> String {
+        let mut l = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            if i == 4 {
+                l.push_str(c);
+            } else {
+                l.push_str(&format!("{:<w$}  ", c, w = widths[i]));
+            }
+        }
+        let l = l.trim_end().to_owned();
+        match width {
+            Some(w) => truncate(&l, w),
+            None => l,
+        }
+    };
+    writeln!(out, "{}", line(header))?;
+    for r in &rows {
+        writeln!(out, "{}", line([&r[0], &r[1], &r[2], &r[3], &r[4]]))?;
+    }
+    Ok(())
+}
+
+fn client_for(args: &Args) -> Result<Client, Error> {
+    let mut env = Env::process();
+    if let Some(p) = &args.profile {
+        env = env.with_var("AWS_PROFILE", p.clone());
+    }
+    let mut builder = Client::builder().env(env);
+    if let Some(r) = &args.region {
+        builder = builder.region(r.clone());
+    }
+    if let Some(u) = &args.endpoint_url {
+        builder = builder.endpoint_url(u.clone());
+    }
+    builder.build()
+}
+
+/// Lists and prints; returns the exit code.
+fn run(client: &Client, api_id: &str, args: &Args) -> ExitCode {
+    let stdout_tty = std::io::stdout().is_terminal();
+    let output = args
+        .output
+        .unwrap_or(if stdout_tty { Output::Table } else { Output::Jsonl });
+    let progress = std::io::stderr().is_terminal();
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse::<usize>().ok())
+        .filter(|w| *w > 20);
+
+    let mut it = client.stages(api_id);
+    if let Some(n) = args.page_size {
+        it = it.page_size(n);
+    }
+    if let Some(n) = args.max_items {
+        it = it.max_items(n);
+    }
+    if let Some(t) = &args.starting_token {
+        it = it.starting_token(t.clone());
+    }
+    let started = Instant::now();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut kept = Vec::new();
+    let mut count = 0usize;
+    let mut shown_progress = false;
+    let mut failure = None;
+    while let Some(stage) = it.next() {
+        match stage {
+            Ok(stage) => {
+                count += 1;
+                if output == Output::Jsonl {
+                    let line = serde_json::to_string(&stage).expect("stages serialize");
+                    if writeln!(out, "{line}").is_err() {
+                        return ExitCode::from(1);
+                    }
+                } else {
+                    kept.push(stage);
+                }
+            }
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        }
+        if progress && it.pages_fetched() > 1 {
+            shown_progress = true;
+            eprint!(
+                "\r{} pages, {} stages, {:.1}s",
+                it.pages_fetched(),
+                count,
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    if shown_progress {
+        eprint!("\r\x1b[K");
+    }
+    let resume = it.resume_token().map(str::to_owned);
+    let written = match output {
+        Output::Jsonl => Ok(()),
+        Output::Json => {
+            let page = GetStagesOutput::new(kept, resume.clone());
+            writeln!(out, "{}", serde_json::to_string(&page).expect("pages serialize"))
+        }
+        Output::Table => print_table(&mut out, &kept, width),
+    };
+    if written.and_then(|_| out.flush()).is_err() {
+        return ExitCode::from(1);
+    }
+    if let Some(e) = failure {
+        eprintln!("{}", report(&e));
+        if let Some(t) = &resume {
+            eprintln!("stages: continue with --starting-token '{t}'");
+        }
+        return ExitCode::from(1);
+    }
+    if let (Some(t), Some(_)) = (&resume, args.max_items) {
+        if output != Output::Json {
+            eprintln!("stages: more stages; continue with --starting-token '{t}'");
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+#[cfg(feature = "testing")]
+fn demo(args: &Args) -> ExitCode {
+    use apigwv2::testing::{demo_stages, LocalApiGateway, DEMO_API_ID};
+    let gw = match LocalApiGateway::builder().api(DEMO_API_ID, demo_stages()).start() {
+        Ok(gw) => gw,
+        Err(e) => {
+            eprintln!("stages: could not start the local endpoint: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if std::io::stderr().is_terminal() {
+        eprintln!(
+            "stages: listing from the bundled local endpoint at {}",
+            gw.endpoint_url()
+        );
+    }
+    let client = match gw.client() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{}", report(&e));
+            return ExitCode::from(1);
+        }
+    };
+    let mut demo_args = args.clone();
+    demo_args.page_size = args.page_size.or(Some(3));
+    run(&client, DEMO_API_ID, &demo_args)
+}
+
+#[cfg(not(feature = "testing"))]
+fn demo(_: &Args) -> ExitCode {
+    eprintln!(
+        "stages: --demo needs the `testing` feature: cargo run --example stages --features testing -- --demo"
+    );
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(Some(a)) => a,
+        Ok(None) => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(msg) => {
+            eprintln!("stages: {msg}\nusage: stages <API_ID> [options]   (stages --help for more)");
+            return ExitCode::from(2);
+        }
+    };
+    if args.demo {
+        return demo(&args);
+    }
+    let client = match client_for(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{}", report(&e));
+            // Configuration the user must fix is a usage problem; anything else is an error.
+            return ExitCode::from(match e {
+                Error::Config { .. } | Error::InvalidCredentials { .. } | Error::InvalidInput { .. } => 2,
+                _ => 1,
+            });
+        }
+    };
+    let api_id = args.api_id.clone().unwrap_or_default();
+    run(&client, &api_id, &args)
+}
