@@ -37,12 +37,13 @@ pub fn demo_stages() -> Vec<Stage> {
             )]));
             s.tags = Some(BTreeMap::from([("team".to_owned(), "orders".to_owned())]));
             if live {
-                let mut rs = RouteSettings::default();
-                rs.detailed_metrics_enabled = Some(true);
-                rs.logging_level = Some(LoggingLevel::Error);
-                rs.throttling_burst_limit = Some(500);
-                rs.throttling_rate_limit = Some(1000.0);
-                s.default_route_settings = Some(rs);
+                s.default_route_settings = Some(RouteSettings {
+                    detailed_metrics_enabled: Some(true),
+                    logging_level: Some(LoggingLevel::Error),
+                    throttling_burst_limit: Some(500),
+                    throttling_rate_limit: Some(1000.0),
+                    ..RouteSettings::default()
+                });
                 s.access_log_settings = Some(AccessLogSettings::new(
                     format!("arn:aws:logs:us-east-1:123456789012:log-group:orders-{name}"),
                     "$context.requestId $context.status",
