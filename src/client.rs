@@ -11,8 +11,11 @@ use std::time::{Duration, Instant, SystemTime};
 use time::OffsetDateTime;
 
 use crate::clock::{Clock, SystemClock};
-use crate::config::{validate_region, Endpoint, Env};
-use crate::credentials::{Credentials, EnvironmentProvider, ProvideCredentials};
+use crate::config::profile_file::ProfileSet;
+use crate::config::{configured_endpoint_with_source, validate_region, Endpoint, Env};
+use crate::credentials::{
+    Credentials, DefaultChain, EnvironmentProvider, ProvideCredentials, DEFAULT_PROVIDER_TIMEOUT,
+};
 use crate::error::Error;
 use crate::operation::{self, Operation, OperationRequest};
 use crate::paginator::Paginator;
@@ -76,15 +79,19 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// A client configured from the environment, like the AWS CLI:
+    /// A client configured from the environment and the shared files, like the AWS CLI:
     ///
-    /// - region: `AWS_REGION`, then `AWS_DEFAULT_REGION`;
-    /// - credentials: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`;
-    /// - endpoint: `AWS_ENDPOINT_URL_APIGATEWAYV2`, then `AWS_ENDPOINT_URL` (both skipped
-    ///   when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`), then the region's default.
+    /// - region: `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`, EC2 instance
+    ///   metadata;
+    /// - credentials: the default chain ([`DefaultChain`]): environment, profile (static
+    ///   keys, `credential_process`, SSO, assumed roles), web identity, container, instance
+    ///   metadata;
+    /// - endpoint: `AWS_ENDPOINT_URL_APIGATEWAYV2`, `AWS_ENDPOINT_URL`, the profile's
+    ///   `services` section and `endpoint_url` (all skipped when
+    ///   `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`), then the endpoint rules (FIPS, dual-stack).
     ///
-    /// A missing setting is an [`Error::Config`] or [`Error::InvalidCredentials`] that
-    /// names what to set.
+    /// A missing region is an [`Error::Config`] that names what to set; missing credentials
+    /// are reported by the first request, listing what each source looked at.
     pub fn from_env() -> Result<Self, Error> {
         Self::builder().env(Env::process()).build()
     }
@@ -321,6 +328,9 @@ pub struct ClientBuilder {
     clock: Option<Arc<dyn Clock>>,
     sleeper: Option<Arc<dyn Sleeper>>,
     timeouts: Timeouts,
+    provider_timeout: Option<Duration>,
+    use_fips: Option<bool>,
+    use_dual_stack: Option<bool>,
     operation_timeout: Option<Duration>,
     max_response_bytes: Option<u64>,
     retry: Option<RetryConfig>,
@@ -395,6 +405,27 @@ impl ClientBuilder {
         self
     }
 
+    /// Use the FIPS endpoint (`apigateway-fips`). Defaults to `AWS_USE_FIPS_ENDPOINT`, then the
+    /// profile's `use_fips_endpoint`, then `false`.
+    pub fn use_fips(mut self, on: bool) -> Self {
+        self.use_fips = Some(on);
+        self
+    }
+
+    /// Use the dual-stack (IPv4 and IPv6) endpoint. Defaults to `AWS_USE_DUALSTACK_ENDPOINT`,
+    /// then the profile's `use_dualstack_endpoint`, then `false`.
+    pub fn use_dual_stack(mut self, on: bool) -> Self {
+        self.use_dual_stack = Some(on);
+        self
+    }
+
+    /// The bound on each credential provider's work (an STS or SSO call, the container
+    /// endpoint, a `credential_process`). Defaults to 30 s; instance metadata always uses 1 s.
+    pub fn credentials_timeout(mut self, timeout: Duration) -> Self {
+        self.provider_timeout = Some(timeout);
+        self
+    }
+
     /// What waits between attempts. Defaults to sleeping the thread; inject one to test
     /// retries without waiting.
     pub fn sleeper(mut self, sleeper: impl Sleeper + 'static) -> Self {
@@ -425,30 +456,36 @@ impl ClientBuilder {
     /// Resolves every setting and builds the client. Nothing is sent.
     pub fn build(self) -> Result<Client, Error> {
         let env = self.env.clone().unwrap_or_default();
-        let region = match self.region {
+        // The shared files are read only when the environment is consulted.
+        let profiles = Arc::new(match &self.env {
+            Some(env) => ProfileSet::load(env)?,
+            None => ProfileSet::default(),
+        });
+        let region = match self.region.clone() {
             Some(r) => r,
-            None => env
-                .first_of(&["AWS_REGION", "AWS_DEFAULT_REGION"])
-                .map(|(_, v)| v.to_owned())
-                .ok_or_else(|| Error::Config {
-                    message:
-                        "no region: call ClientBuilder::region or set AWS_REGION (or AWS_DEFAULT_REGION)"
-                            .into(),
-                })?,
+            None => resolve_region(self.env.as_ref(), &profiles)?,
         };
         validate_region(&region)?;
+        let clock: Arc<dyn Clock> = self.clock.clone().unwrap_or_else(|| Arc::new(SystemClock));
         let credentials: Arc<dyn ProvideCredentials> = match (self.credentials, self.provider) {
             (Some(c), _) => {
                 c.validate()?;
                 Arc::new(c)
             }
             (None, Some(p)) => p,
-            (None, None) => match EnvironmentProvider::new(env.clone()).credentials()? {
-                Some(c) => Arc::new(c),
-                None => {
+            (None, None) => match (&self.env, EnvironmentProvider::new(env.clone()).credentials()?) {
+                (_, Some(c)) => Arc::new(c),
+                (Some(env), None) => Arc::new(DefaultChain::with_profiles(
+                    env.clone(),
+                    Arc::clone(&profiles),
+                    region.clone(),
+                    self.provider_timeout.unwrap_or(DEFAULT_PROVIDER_TIMEOUT),
+                    Arc::clone(&clock),
+                )),
+                (None, None) => {
                     return Err(Error::InvalidCredentials {
-                        message: "no credentials: call ClientBuilder::credentials or set \
-                                  AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+                        message: "no credentials: call ClientBuilder::credentials, or ClientBuilder::env to \
+                                  use the AWS CLI's sources"
                             .into(),
                     })
                 }
@@ -456,17 +493,27 @@ impl ClientBuilder {
         };
         let endpoint = match self.endpoint_url {
             Some(url) => Endpoint::parse(&url)?,
-            None => {
-                let ignore = env
-                    .get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
-                    .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-                match env.first_of(&["AWS_ENDPOINT_URL_APIGATEWAYV2", "AWS_ENDPOINT_URL"]) {
-                    Some((name, url)) if !ignore => Endpoint::parse(url).map_err(|e| Error::Config {
-                        message: format!("{name}: {}", e.message().unwrap_or_default()),
-                    })?,
-                    _ => Endpoint::for_region(&region),
+            None => match configured_endpoint_with_source(&env, &profiles, "APIGATEWAYV2", "apigatewayv2") {
+                Some((source, url)) => Endpoint::parse(&url).map_err(|e| Error::Config {
+                    message: format!("{source}: {}", e.message().unwrap_or_default()),
+                })?,
+                None => {
+                    let fips = match self.use_fips {
+                        Some(b) => b,
+                        None => flag(&env, &profiles, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")?,
+                    };
+                    let dual = match self.use_dual_stack {
+                        Some(b) => b,
+                        None => flag(
+                            &env,
+                            &profiles,
+                            "AWS_USE_DUALSTACK_ENDPOINT",
+                            "use_dualstack_endpoint",
+                        )?,
+                    };
+                    Endpoint::resolve(&region, fips, dual)?
                 }
-            }
+            },
         };
         let transport = match self.transport {
             Some(t) => t,
@@ -474,7 +521,7 @@ impl ClientBuilder {
         };
         let retry = match self.retry {
             Some(r) => r,
-            None => retry_from_env(&env)?,
+            None => retry_from_env(&env, &profiles)?,
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -483,7 +530,7 @@ impl ClientBuilder {
                 endpoint,
                 credentials,
                 transport,
-                clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+                clock,
                 sleeper: self.sleeper.unwrap_or_else(|| Arc::new(ThreadSleeper)),
                 max_response_bytes: self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
                 quota: QuotaBucket::new(retry.get_quota()),
@@ -499,28 +546,88 @@ impl ClientBuilder {
     }
 }
 
-/// Retry settings from `AWS_MAX_ATTEMPTS` and `AWS_RETRY_MODE`; an invalid value is an error
-/// that names the variable.
-fn retry_from_env(env: &Env) -> Result<RetryConfig, Error> {
+/// Retry settings from `AWS_MAX_ATTEMPTS` and `AWS_RETRY_MODE`, then the profile's
+/// `max_attempts` and `retry_mode`; an invalid value is an error that names its source.
+fn retry_from_env(env: &Env, profiles: &ProfileSet) -> Result<RetryConfig, Error> {
     let mut retry = RetryConfig::default();
-    if let Some(v) = env.get("AWS_MAX_ATTEMPTS") {
+    let attempts = env
+        .get("AWS_MAX_ATTEMPTS")
+        .map(|v| ("AWS_MAX_ATTEMPTS", v))
+        .or_else(|| {
+            profiles
+                .get("max_attempts")
+                .map(|v| ("the profile's max_attempts", v))
+        });
+    if let Some((source, v)) = attempts {
         let n = v
             .trim()
             .parse::<u32>()
             .ok()
             .filter(|n| *n >= 1)
             .ok_or_else(|| Error::Config {
-                message: format!("AWS_MAX_ATTEMPTS must be a whole number of at least 1, not {v:?}"),
+                message: format!("{source} must be a whole number of at least 1, not {v:?}"),
             })?;
         retry = retry.max_attempts(n);
     }
-    if let Some(v) = env.get("AWS_RETRY_MODE") {
+    let mode = env
+        .get("AWS_RETRY_MODE")
+        .map(|v| ("AWS_RETRY_MODE", v))
+        .or_else(|| {
+            profiles
+                .get("retry_mode")
+                .map(|v| ("the profile's retry_mode", v))
+        });
+    if let Some((source, v)) = mode {
         let mode = RetryMode::parse(v).ok_or_else(|| Error::Config {
-            message: format!("AWS_RETRY_MODE must be standard, adaptive or legacy, not {v:?}"),
+            message: format!("{source} must be standard, adaptive or legacy, not {v:?}"),
         })?;
         retry = retry.mode(mode);
     }
     Ok(retry)
+}
+
+/// A boolean setting from an environment variable, then a profile key.
+fn flag(env: &Env, profiles: &ProfileSet, var: &str, key: &str) -> Result<bool, Error> {
+    let Some((source, v)) = env
+        .get(var)
+        .map(|v| (var, v))
+        .or_else(|| profiles.get(key).map(|v| (key, v)))
+    else {
+        return Ok(false);
+    };
+    match v.trim().to_ascii_lowercase().as_str() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(Error::Config {
+            message: format!("{source} must be true or false, not {v:?}"),
+        }),
+    }
+}
+
+/// The region from `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`, then EC2
+/// instance metadata (unless disabled).
+fn resolve_region(env: Option<&Env>, profiles: &ProfileSet) -> Result<String, Error> {
+    let missing = || Error::Config {
+        message: "no region: call ClientBuilder::region, set AWS_REGION (or AWS_DEFAULT_REGION), \
+                  or add `region = ...` to the profile"
+            .into(),
+    };
+    let Some(env) = env else { return Err(missing()) };
+    if let Some((_, v)) = env.first_of(&["AWS_REGION", "AWS_DEFAULT_REGION"]) {
+        return Ok(v.to_owned());
+    }
+    if let Some(v) = profiles.get("region") {
+        return Ok(v.to_owned());
+    }
+    if crate::credentials::imds_disabled(env) {
+        return Err(missing());
+    }
+    crate::credentials::imds_region(env).map_err(|e| Error::Config {
+        message: format!(
+            "no region: set AWS_REGION or the profile's region (EC2 instance metadata had none: {})",
+            e.message().unwrap_or_default()
+        ),
+    })
 }
 
 #[cfg(test)]
@@ -556,8 +663,13 @@ mod tests {
         }
     }
 
+    /// An environment with no home (so no shared files) and no instance metadata, plus `vars`.
     fn env(vars: &[(&str, &str)]) -> Env {
-        Env::from_vars(vars.iter().copied())
+        Env::from_vars(
+            vars.iter()
+                .copied()
+                .chain([("AWS_EC2_METADATA_DISABLED", "true")]),
+        )
     }
 
     const KEYS: [(&str, &str); 2] = [("AWS_ACCESS_KEY_ID", "AKID"), ("AWS_SECRET_ACCESS_KEY", "SECRET")];
@@ -595,11 +707,25 @@ mod tests {
     fn missing_settings_name_what_to_set() {
         let e = Client::builder().env(env(&KEYS)).build().unwrap_err();
         assert!(e.to_string().contains("set AWS_REGION"), "{e}");
-        let e = Client::builder()
+        // Credentials are looked for lazily, by the first request, which lists every source.
+        let c = Client::builder()
             .env(env(&[("AWS_REGION", "eu-west-1")]))
             .build()
-            .unwrap_err();
-        assert!(e.to_string().contains("AWS_ACCESS_KEY_ID"), "{e}");
+            .unwrap();
+        let e = c.get_stages(&GetStagesRequest::new("a")).unwrap_err();
+        assert!(matches!(e, Error::InvalidCredentials { .. }), "{e:?}");
+        let text = e.to_string();
+        for source in [
+            "environment:",
+            "profile \"default\"",
+            "web identity:",
+            "container:",
+            "EC2 instance metadata: disabled",
+        ] {
+            assert!(text.contains(source), "{source} missing from {text}");
+        }
+        let e = Client::builder().region("eu-west-1").build().unwrap_err();
+        assert!(e.to_string().contains("ClientBuilder::credentials"), "{e}");
         let e = Client::builder()
             .region("eu west")
             .credentials(Credentials::new("a", "b", None::<String>))

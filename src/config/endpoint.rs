@@ -24,21 +24,63 @@ pub struct Endpoint {
 
 impl Endpoint {
     /// The default endpoint for a region: `https://apigateway.{region}.amazonaws.com`, or
-    /// `.amazonaws.com.cn` for the China regions. The region must already be valid.
+    /// the region's partition's suffix (`.amazonaws.com.cn` in China, ...). The region must
+    /// already be valid.
     pub fn for_region(region: &str) -> Self {
-        let suffix = if region.starts_with("cn-") {
-            "amazonaws.com.cn"
+        Self::resolve(region, false, false).expect("plain endpoints exist in every partition")
+    }
+
+    /// The service's endpoint rules: `https://apigateway[-fips].{region}.{suffix}`, where
+    /// the suffix is the partition's DNS suffix, or its dual-stack suffix when `dual_stack`
+    /// is on. Partitions: `aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, `aws-iso-b`,
+    /// `aws-iso-e`, `aws-iso-f`, `aws-eusc`; a region of no known partition is in `aws`.
+    ///
+    /// ```
+    /// use apigwv2::config::Endpoint;
+    /// let e = Endpoint::resolve("us-gov-west-1", true, true).unwrap();
+    /// assert_eq!(e.to_string(), "https://apigateway-fips.us-gov-west-1.api.aws");
+    /// assert!(Endpoint::resolve("us-iso-east-1", false, true).is_err());
+    /// ```
+    pub fn resolve(region: &str, fips: bool, dual_stack: bool) -> Result<Self, Error> {
+        // (region prefix, partition, DNS suffix, dual-stack suffix if supported)
+        const PARTITIONS: &[(&str, &str, &str, Option<&str>)] = &[
+            ("us-gov-", "aws-us-gov", "amazonaws.com", Some("api.aws")),
+            ("us-isob-", "aws-iso-b", "sc2s.sgov.gov", None),
+            ("us-isof-", "aws-iso-f", "csp.hci.ic.gov", None),
+            ("us-iso-", "aws-iso", "c2s.ic.gov", None),
+            ("eu-isoe-", "aws-iso-e", "cloud.adc-e.uk", None),
+            (
+                "cn-",
+                "aws-cn",
+                "amazonaws.com.cn",
+                Some("api.amazonwebservices.com.cn"),
+            ),
+            ("eusc-", "aws-eusc", "amazonaws.eu", None),
+        ];
+        let (partition, suffix, dual) = PARTITIONS
+            .iter()
+            .find(|(prefix, ..)| region.starts_with(prefix))
+            .map_or(("aws", "amazonaws.com", Some("api.aws")), |(_, p, s, d)| {
+                (*p, *s, *d)
+            });
+        let suffix = if dual_stack {
+            dual.ok_or_else(|| Error::Config {
+                message: format!(
+                    "dual-stack endpoints are on, but the {partition} partition ({region}) has none"
+                ),
+            })?
         } else {
-            "amazonaws.com"
+            suffix
         };
-        let host = format!("apigateway.{region}.{suffix}");
-        Self {
+        let service = if fips { "apigateway-fips" } else { "apigateway" };
+        let host = format!("{service}.{region}.{suffix}");
+        Ok(Self {
             scheme: "https",
             host_header: host.clone(),
             host,
             port: None,
             base_path: String::new(),
-        }
+        })
     }
 
     /// Parses an endpoint URL such as `https://example.com` or `http://127.0.0.1:8080/base`.
@@ -203,6 +245,67 @@ mod tests {
         ] {
             let e = Endpoint::parse(u).unwrap_err();
             assert!(e.to_string().contains("endpoint URL"), "{u}: {e}");
+        }
+    }
+
+    #[test]
+    fn partitions_fips_and_dual_stack() {
+        for (region, fips, dual, want) in [
+            ("eu-west-1", false, false, "apigateway.eu-west-1.amazonaws.com"),
+            (
+                "eu-west-1",
+                true,
+                false,
+                "apigateway-fips.eu-west-1.amazonaws.com",
+            ),
+            ("eu-west-1", false, true, "apigateway.eu-west-1.api.aws"),
+            (
+                "cn-north-1",
+                false,
+                true,
+                "apigateway.cn-north-1.api.amazonwebservices.com.cn",
+            ),
+            (
+                "us-gov-east-1",
+                true,
+                false,
+                "apigateway-fips.us-gov-east-1.amazonaws.com",
+            ),
+            (
+                "us-iso-east-1",
+                false,
+                false,
+                "apigateway.us-iso-east-1.c2s.ic.gov",
+            ),
+            (
+                "us-isob-east-1",
+                true,
+                false,
+                "apigateway-fips.us-isob-east-1.sc2s.sgov.gov",
+            ),
+            (
+                "eu-isoe-west-1",
+                false,
+                false,
+                "apigateway.eu-isoe-west-1.cloud.adc-e.uk",
+            ),
+            (
+                "us-isof-south-1",
+                false,
+                false,
+                "apigateway.us-isof-south-1.csp.hci.ic.gov",
+            ),
+            ("local", false, false, "apigateway.local.amazonaws.com"),
+        ] {
+            assert_eq!(Endpoint::resolve(region, fips, dual).unwrap().host_header(), want);
+        }
+        for region in [
+            "us-iso-east-1",
+            "us-isob-east-1",
+            "eu-isoe-west-1",
+            "us-isof-south-1",
+        ] {
+            assert!(Endpoint::resolve(region, false, true).is_err());
         }
     }
 

@@ -5,6 +5,7 @@
 //! is a pure function over it and tests never touch the real process environment.
 
 mod endpoint;
+pub mod profile_file;
 mod region;
 
 use std::collections::HashMap;
@@ -23,9 +24,18 @@ pub(crate) use region::validate_region;
 /// assert_eq!(env.get("AWS_REGION"), Some("eu-west-1"));
 /// assert_eq!(env.get("AWS_PROFILE"), None);
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Env {
     vars: Arc<HashMap<String, String>>,
+}
+
+/// Shows the variable names only: values may be secrets.
+impl std::fmt::Debug for Env {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut names: Vec<&str> = self.vars.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        f.debug_struct("Env").field("names", &names).finish()
+    }
 }
 
 impl Env {
@@ -70,4 +80,55 @@ impl Env {
     pub fn first_of<'a>(&self, names: &[&'a str]) -> Option<(&'a str, &str)> {
         names.iter().find_map(|n| self.get(n).map(|v| (*n, v)))
     }
+}
+
+/// True when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` (or the profile's
+/// `ignore_configured_endpoint_urls`) is `true`.
+pub(crate) fn ignore_configured_endpoints(env: &Env, profiles: &profile_file::ProfileSet) -> bool {
+    env.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+        .or_else(|| profiles.get("ignore_configured_endpoint_urls"))
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+}
+
+/// The endpoint configured for a service, as the AWS CLI finds it: `AWS_ENDPOINT_URL_<ID>`,
+/// then `AWS_ENDPOINT_URL`, then the profile's `services` section (`<key> = ` then
+/// `endpoint_url = ...`), then the profile's `endpoint_url`. `None` when nothing is set or
+/// configured endpoints are ignored.
+pub(crate) fn configured_endpoint(
+    env: &Env,
+    profiles: &profile_file::ProfileSet,
+    env_id: &str,
+    services_key: &str,
+) -> Option<String> {
+    configured_endpoint_with_source(env, profiles, env_id, services_key).map(|(_, url)| url)
+}
+
+/// As [`configured_endpoint`], with where the value came from, for error messages.
+pub(crate) fn configured_endpoint_with_source(
+    env: &Env,
+    profiles: &profile_file::ProfileSet,
+    env_id: &str,
+    services_key: &str,
+) -> Option<(String, String)> {
+    if ignore_configured_endpoints(env, profiles) {
+        return None;
+    }
+    let specific = format!("AWS_ENDPOINT_URL_{env_id}");
+    if let Some((name, v)) = env.first_of(&[&specific, "AWS_ENDPOINT_URL"]) {
+        return Some((name.to_owned(), v.to_owned()));
+    }
+    if let Some(section) = profiles.get("services").and_then(|name| profiles.services(name)) {
+        if let Some(url) = section
+            .get(&format!("{services_key}.endpoint_url"))
+            .filter(|v| !v.is_empty())
+        {
+            return Some((
+                format!("the profile's services section ({services_key})"),
+                url.clone(),
+            ));
+        }
+    }
+    profiles
+        .get("endpoint_url")
+        .map(|v| ("the profile's endpoint_url".to_owned(), v.to_owned()))
 }

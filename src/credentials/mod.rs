@@ -5,14 +5,25 @@
 //! before each request, so a chain of providers (files, SSO, containers, instances) can
 //! slot in behind the same trait. Static [`Credentials`] are themselves a provider.
 
+mod chain;
+mod container;
 mod environment;
+mod http;
+mod imds;
+mod parse;
+mod process;
+mod sso;
+mod sts;
+pub(crate) mod xml;
 
 use std::fmt;
 use std::time::SystemTime;
 
 use crate::error::Error;
 
+pub use chain::{DefaultChain, DEFAULT_PROVIDER_TIMEOUT};
 pub use environment::EnvironmentProvider;
+pub(crate) use imds::{disabled as imds_disabled, region as imds_region};
 
 /// An access key id, a secret access key, and for temporary credentials a session token and
 /// an expiry time.

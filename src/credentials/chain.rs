@@ -1,0 +1,361 @@
+//! The default credentials chain, in the AWS SDKs' order: environment, shared profile files
+//! (static keys, `credential_process`, SSO, `role_arn` with `source_profile` or
+//! `credential_source`, `role_arn` with `web_identity_token_file`), web identity from the
+//! environment, the container endpoint, EC2 instance metadata. Results are cached and
+//! refreshed shortly before they expire, by one thread at a time.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use super::{container, imds, process, sso, sts};
+use crate::clock::{Clock, SystemClock};
+use crate::config::profile_file::{sso_cache_dir, ProfileSet, Properties};
+use crate::config::{configured_endpoint, Env};
+use crate::credentials::{Credentials, EnvironmentProvider, ProvideCredentials};
+use crate::error::Error;
+
+/// Refresh temporary credentials this long before they expire.
+const REFRESH_BEFORE: Duration = Duration::from_secs(5 * 60);
+/// The bound on each credential provider's call or process.
+pub const DEFAULT_PROVIDER_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The default chain. Made by [`ClientBuilder::build`](crate::ClientBuilder::build) when no
+/// credentials are given; usable on its own.
+///
+/// ```
+/// use apigwv2::config::Env;
+/// use apigwv2::credentials::{DefaultChain, ProvideCredentials};
+/// let env = Env::from_vars([("AWS_ACCESS_KEY_ID", "AKID"), ("AWS_SECRET_ACCESS_KEY", "SECRET"), ("HOME", "/nonexistent")]);
+/// let chain = DefaultChain::new(env, "us-east-1").unwrap();
+/// assert_eq!(chain.provide_credentials().unwrap().access_key_id(), "AKID");
+/// ```
+#[derive(Debug)]
+pub struct DefaultChain {
+    ctx: Context,
+    cache: Mutex<Option<Credentials>>,
+}
+
+#[derive(Debug, Clone)]
+struct Context {
+    env: Env,
+    profiles: Arc<ProfileSet>,
+    region: String,
+    timeout: Duration,
+    clock: Arc<dyn Clock>,
+}
+
+impl DefaultChain {
+    /// A chain over this environment (and the files it points at), signing STS calls for
+    /// `region`. Reads the profile files now: a malformed file is an error here.
+    pub fn new(env: Env, region: impl Into<String>) -> Result<Self, Error> {
+        let profiles = Arc::new(ProfileSet::load(&env)?);
+        Ok(Self::with_profiles(
+            env,
+            profiles,
+            region.into(),
+            DEFAULT_PROVIDER_TIMEOUT,
+            Arc::new(SystemClock),
+        ))
+    }
+
+    pub(crate) fn with_profiles(
+        env: Env,
+        profiles: Arc<ProfileSet>,
+        region: String,
+        timeout: Duration,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            ctx: Context {
+                env,
+                profiles,
+                region,
+                timeout,
+                clock,
+            },
+            cache: Mutex::new(None),
+        }
+    }
+
+    fn resolve(&self) -> Result<Credentials, Error> {
+        let ctx = &self.ctx;
+        let mut passed = Vec::new();
+        match EnvironmentProvider::new(ctx.env.clone()).credentials()? {
+            Some(c) => return Ok(c),
+            None => {
+                passed.push("environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set".to_owned())
+            }
+        }
+        let name = ctx.profiles.selected().to_owned();
+        match ctx.profiles.profile(&name) {
+            Some(p) if has_credentials(p) => return ctx.profile_credentials(&name, &mut HashSet::new()),
+            Some(_) => passed.push(format!("profile {name:?}: it has no credential settings")),
+            None if ctx.env.get("AWS_PROFILE").is_some() => {
+                return Err(Error::InvalidCredentials {
+                    message: format!(
+                        "the profile {name:?} (AWS_PROFILE) is not in the config or credentials file"
+                    ),
+                })
+            }
+            None => passed.push(format!("profile {name:?}: not in the config or credentials file")),
+        }
+        match (
+            ctx.env.get("AWS_WEB_IDENTITY_TOKEN_FILE"),
+            ctx.env.get("AWS_ROLE_ARN"),
+        ) {
+            (Some(file), Some(role)) => {
+                let session = ctx.env.get("AWS_ROLE_SESSION_NAME").map(str::to_owned);
+                return ctx.web_identity(file, role, session);
+            }
+            _ => passed
+                .push("web identity: AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are not both set".into()),
+        }
+        match container::endpoint(&ctx.env)? {
+            Some(url) => return container::credentials(&ctx.env, &url, ctx.timeout),
+            None => passed.push(
+                "container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set".into(),
+            ),
+        }
+        if imds::disabled(&ctx.env) {
+            passed.push("EC2 instance metadata: disabled by AWS_EC2_METADATA_DISABLED".into());
+        } else {
+            match imds::credentials(&ctx.env) {
+                Ok(c) => return Ok(c),
+                Err(e) => passed.push(e.message().unwrap_or_default().to_owned()),
+            }
+        }
+        Err(Error::InvalidCredentials {
+            message: format!("no credentials found; looked at: {}", passed.join("; ")),
+        })
+    }
+}
+
+fn has_credentials(p: &Properties) -> bool {
+    [
+        "aws_access_key_id",
+        "credential_process",
+        "role_arn",
+        "sso_session",
+        "sso_start_url",
+        "sso_account_id",
+    ]
+    .iter()
+    .any(|k| p.contains_key(*k))
+}
+
+impl Context {
+    fn now(&self) -> SystemTime {
+        self.clock.now()
+    }
+
+    fn sts_endpoint(&self) -> sts::StsEndpoint {
+        let region = if self.region.is_empty() {
+            "us-east-1"
+        } else {
+            &self.region
+        };
+        let url = configured_endpoint(&self.env, &self.profiles, "STS", "sts").unwrap_or_else(|| {
+            let suffix = if region.starts_with("cn-") {
+                "amazonaws.com.cn"
+            } else {
+                "amazonaws.com"
+            };
+            format!("https://sts.{region}.{suffix}")
+        });
+        sts::StsEndpoint {
+            url,
+            region: region.to_owned(),
+        }
+    }
+
+    fn session_name(&self, configured: Option<String>) -> String {
+        configured.unwrap_or_else(|| {
+            let secs = self
+                .now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            format!("apigwv2-{secs}")
+        })
+    }
+
+    fn web_identity(&self, file: &str, role: &str, session: Option<String>) -> Result<Credentials, Error> {
+        let token = std::fs::read_to_string(file).map_err(|e| Error::InvalidCredentials {
+            message: format!("web identity: the token file {file}: {e}"),
+        })?;
+        sts::assume_role_with_web_identity(
+            &self.sts_endpoint(),
+            role,
+            &self.session_name(session),
+            token.trim(),
+            self.timeout,
+        )
+    }
+
+    fn profile_credentials(&self, name: &str, visited: &mut HashSet<String>) -> Result<Credentials, Error> {
+        let fail = |why: String| Error::InvalidCredentials {
+            message: format!("profile {name:?}: {why}"),
+        };
+        if !visited.insert(name.to_owned()) {
+            return Err(fail(format!(
+                "source_profile chain loops back to it ({})",
+                visited.iter().cloned().collect::<Vec<_>>().join(", ")
+            )));
+        }
+        let p = self
+            .profiles
+            .profile(name)
+            .ok_or_else(|| fail("not in the config or credentials file".into()))?;
+        let get = |k: &str| p.get(k).map(String::as_str).filter(|v| !v.is_empty());
+        if let Some(role) = get("role_arn") {
+            let session = get("role_session_name").map(str::to_owned);
+            if let Some(file) = get("web_identity_token_file") {
+                return self.web_identity(file, role, session);
+            }
+            let source = if let Some(src) = get("source_profile") {
+                if src == name {
+                    // A profile may name itself to use its own static keys.
+                    self.static_keys(name, p)?
+                } else {
+                    self.profile_credentials(src, visited)?
+                }
+            } else if let Some(cs) = get("credential_source") {
+                match cs {
+                    "Environment" => EnvironmentProvider::new(self.env.clone())
+                        .credentials()?
+                        .ok_or_else(|| {
+                            fail("credential_source Environment, but the environment has no keys".into())
+                        })?,
+                    "Ec2InstanceMetadata" => imds::credentials(&self.env)?,
+                    "EcsContainer" => {
+                        let url = container::endpoint(&self.env)?.ok_or_else(|| {
+                            fail("credential_source EcsContainer, but no container endpoint is set".into())
+                        })?;
+                        container::credentials(&self.env, &url, self.timeout)?
+                    }
+                    other => return Err(fail(format!("unknown credential_source {other:?}"))),
+                }
+            } else {
+                return Err(fail(
+                    "role_arn needs source_profile, credential_source or web_identity_token_file".into(),
+                ));
+            };
+            let duration = match get("duration_seconds") {
+                Some(d) => Some(
+                    d.parse::<u32>()
+                        .map_err(|_| fail(format!("duration_seconds {d:?} is not a number")))?,
+                ),
+                None => None,
+            };
+            let session = self.session_name(session);
+            return sts::assume_role(
+                &self.sts_endpoint(),
+                &source,
+                &sts::AssumeRole {
+                    role_arn: role,
+                    session_name: &session,
+                    external_id: get("external_id"),
+                    duration_seconds: duration,
+                },
+                self.now(),
+                self.timeout,
+            );
+        }
+        if get("sso_session").is_some() || get("sso_start_url").is_some() || get("sso_account_id").is_some() {
+            return self.sso(name, p);
+        }
+        if let Some(cmd) = get("credential_process") {
+            return process::run(cmd, self.timeout);
+        }
+        self.static_keys(name, p)
+    }
+
+    fn static_keys(&self, name: &str, p: &Properties) -> Result<Credentials, Error> {
+        let get = |k: &str| p.get(k).map(String::as_str).filter(|v| !v.is_empty());
+        match (get("aws_access_key_id"), get("aws_secret_access_key")) {
+            (Some(id), Some(secret)) => {
+                let c = Credentials::new(id, secret, get("aws_session_token"));
+                c.validate()?;
+                Ok(c)
+            }
+            (Some(_), None) => Err(Error::InvalidCredentials {
+                message: format!(
+                    "profile {name:?}: aws_access_key_id is set but aws_secret_access_key is not"
+                ),
+            }),
+            _ => Err(Error::InvalidCredentials {
+                message: format!("profile {name:?}: no credentials in it"),
+            }),
+        }
+    }
+
+    fn sso(&self, name: &str, p: &Properties) -> Result<Credentials, Error> {
+        let fail = |why: String| Error::InvalidCredentials {
+            message: format!("profile {name:?} (SSO): {why}"),
+        };
+        let get = |k: &str| p.get(k).map(String::as_str).filter(|v| !v.is_empty());
+        let (cache_key, sso_region) = match get("sso_session") {
+            Some(session) => {
+                let s = self
+                    .profiles
+                    .sso_session(session)
+                    .ok_or_else(|| fail(format!("no [sso-session {session}] section")))?;
+                let region = s
+                    .get("sso_region")
+                    .cloned()
+                    .ok_or_else(|| fail(format!("[sso-session {session}] has no sso_region")))?;
+                (session.to_owned(), region)
+            }
+            None => {
+                let url =
+                    get("sso_start_url").ok_or_else(|| fail("no sso_session or sso_start_url".into()))?;
+                let region = get("sso_region").ok_or_else(|| fail("no sso_region".into()))?;
+                (url.to_owned(), region.to_owned())
+            }
+        };
+        let account_id = get("sso_account_id").ok_or_else(|| fail("no sso_account_id".into()))?;
+        let role_name = get("sso_role_name").ok_or_else(|| fail("no sso_role_name".into()))?;
+        let portal_url = configured_endpoint(&self.env, &self.profiles, "SSO", "sso")
+            .unwrap_or_else(|| format!("https://portal.sso.{sso_region}.amazonaws.com"));
+        let cache_dir =
+            sso_cache_dir(&self.env).ok_or_else(|| fail("no home directory for ~/.aws/sso/cache".into()))?;
+        sso::credentials(
+            &sso::SsoProfile {
+                cache_key,
+                account_id: account_id.to_owned(),
+                role_name: role_name.to_owned(),
+                portal_url,
+            },
+            &cache_dir,
+            self.now(),
+            self.timeout,
+        )
+    }
+}
+
+impl ProvideCredentials for DefaultChain {
+    fn provide_credentials(&self) -> Result<Credentials, Error> {
+        // Holding the lock while refreshing makes other threads wait for that one refresh
+        // instead of starting their own.
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        let now = self.ctx.now();
+        if let Some(c) = cache.as_ref() {
+            match c.expiry() {
+                None => return Ok(c.clone()),
+                Some(exp) if exp > now + REFRESH_BEFORE => return Ok(c.clone()),
+                _ => {}
+            }
+        }
+        match self.resolve() {
+            Ok(fresh) => {
+                *cache = Some(fresh.clone());
+                Ok(fresh)
+            }
+            // Refreshing failed, but the old credentials have not expired yet: keep using them.
+            Err(e) => match cache.as_ref() {
+                Some(c) if c.expiry().is_some_and(|exp| exp > now) => Ok(c.clone()),
+                _ => Err(e),
+            },
+        }
+    }
+}

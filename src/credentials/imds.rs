@@ -1,0 +1,89 @@
+//! EC2 instance metadata (IMDSv2): a session token from `PUT /latest/api/token`, then the
+//! role name and its credentials, or the region. Short timeouts, so a machine without IMDS
+//! fails fast; `AWS_EC2_METADATA_DISABLED=true` skips it and
+//! `AWS_EC2_METADATA_SERVICE_ENDPOINT` moves it.
+
+use std::time::Duration;
+
+use super::http::send;
+use super::parse::credentials_json;
+use crate::config::Env;
+use crate::credentials::Credentials;
+use crate::error::Error;
+
+/// The IMDS timeout per call.
+pub(crate) const IMDS_TIMEOUT: Duration = Duration::from_secs(1);
+
+pub(crate) fn disabled(env: &Env) -> bool {
+    env.get("AWS_EC2_METADATA_DISABLED")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+}
+
+fn base(env: &Env) -> String {
+    env.get("AWS_EC2_METADATA_SERVICE_ENDPOINT")
+        .unwrap_or("http://169.254.169.254")
+        .trim_end_matches('/')
+        .to_owned()
+}
+
+fn get(env: &Env, what: &str, path: &str) -> Result<String, Error> {
+    let base = base(env);
+    let fail = |why: String| Error::InvalidCredentials {
+        message: format!("EC2 instance metadata ({base}): {why}"),
+    };
+    let token = send(
+        "EC2 instance metadata",
+        "PUT",
+        &format!("{base}/latest/api/token"),
+        &[("x-aws-ec2-metadata-token-ttl-seconds", "21600")],
+        Vec::new(),
+        IMDS_TIMEOUT,
+    )?;
+    if token.status != 200 {
+        return Err(fail(format!("the token request answered HTTP {}", token.status)));
+    }
+    let token = String::from_utf8(token.body).map_err(|_| fail("the token is not text".into()))?;
+    let resp = send(
+        "EC2 instance metadata",
+        "GET",
+        &format!("{base}{path}"),
+        &[("x-aws-ec2-metadata-token", token.trim())],
+        Vec::new(),
+        IMDS_TIMEOUT,
+    )?;
+    if resp.status != 200 {
+        return Err(fail(format!("{what} answered HTTP {}", resp.status)));
+    }
+    String::from_utf8(resp.body).map_err(|_| fail(format!("{what} is not text")))
+}
+
+pub(crate) fn credentials(env: &Env) -> Result<Credentials, Error> {
+    let roles = get(
+        env,
+        "the role list",
+        "/latest/meta-data/iam/security-credentials/",
+    )?;
+    let role = roles
+        .lines()
+        .next()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| Error::InvalidCredentials {
+            message: "EC2 instance metadata: the instance has no IAM role".into(),
+        })?;
+    let body = get(
+        env,
+        "the role's credentials",
+        &format!(
+            "/latest/meta-data/iam/security-credentials/{}",
+            crate::sigv4::uri_encode(role)
+        ),
+    )?;
+    credentials_json("EC2 instance metadata", body.as_bytes())
+}
+
+pub(crate) fn region(env: &Env) -> Result<String, Error> {
+    Ok(get(env, "the region", "/latest/meta-data/placement/region")?
+        .trim()
+        .to_owned())
+}
