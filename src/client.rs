@@ -491,28 +491,27 @@ impl ClientBuilder {
                 }
             },
         };
+        // The FIPS and dual-stack flags are read (and checked) even when an endpoint is set.
+        let fips = match self.use_fips {
+            Some(b) => b,
+            None => flag(&env, &profiles, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")?,
+        };
+        let dual = match self.use_dual_stack {
+            Some(b) => b,
+            None => flag(
+                &env,
+                &profiles,
+                "AWS_USE_DUALSTACK_ENDPOINT",
+                "use_dualstack_endpoint",
+            )?,
+        };
         let endpoint = match self.endpoint_url {
             Some(url) => Endpoint::parse(&url)?,
             None => match configured_endpoint_with_source(&env, &profiles, "APIGATEWAYV2", "apigatewayv2") {
                 Some((source, url)) => Endpoint::parse(&url).map_err(|e| Error::Config {
                     message: format!("{source}: {}", e.message().unwrap_or_default()),
                 })?,
-                None => {
-                    let fips = match self.use_fips {
-                        Some(b) => b,
-                        None => flag(&env, &profiles, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")?,
-                    };
-                    let dual = match self.use_dual_stack {
-                        Some(b) => b,
-                        None => flag(
-                            &env,
-                            &profiles,
-                            "AWS_USE_DUALSTACK_ENDPOINT",
-                            "use_dualstack_endpoint",
-                        )?,
-                    };
-                    Endpoint::resolve(&region, fips, dual)?
-                }
+                None => Endpoint::resolve(&region, fips, dual)?,
             },
         };
         let transport = match self.transport {

@@ -83,3 +83,14 @@ fn split_response(data: &[u8]) -> (u16, Vec<(String, String)>, &[u8]) {
     }
     (status, headers, body)
 }
+
+/// Parses fuzz input as an AWS config file and as an STS XML answer.
+pub fn parse_config(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(set) = crate::config::profile_file::ProfileSet::parse_config(&text) {
+        let _ = set.get("region");
+        let _ = format!("{set:?}");
+    }
+    let _ = crate::credentials::xml::parse(&text);
+    let _ = crate::credentials::read_sts_response(200, data);
+}

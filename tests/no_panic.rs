@@ -151,3 +151,17 @@ fn signer_never_panics() {
         fuzz_entry::sign,
     );
 }
+
+#[test]
+fn config_file_and_xml_parsers_never_panic() {
+    run(
+        &[
+            b"[default]\nregion = eu-west-1 # c\n[profile a]\nrole_arn = x\n[services s]\nsts =\n  endpoint_url = http://x\n",
+            b"<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>A</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken><Expiration>2030-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>",
+            b"<?xml version=\"1.0\"?><a b=\"c\"><!-- x --><d/>&amp;&#65;</a>",
+        ],
+        30_000,
+        0x5eed_0f_c0ff_ee11,
+        fuzz_entry::parse_config,
+    );
+}

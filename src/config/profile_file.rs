@@ -14,14 +14,38 @@ use crate::error::Error;
 /// One section's keys (lower-cased names) and values; sub-properties as `parent.child`.
 pub type Properties = HashMap<String, String>;
 
-/// The parsed files: profiles, SSO sessions and services sections, by name.
-#[derive(Debug, Clone, Default)]
+/// The parsed files: profiles, SSO sessions and services sections, by name. Its `Debug`
+/// shows section and key names only: values may be secrets.
+#[derive(Clone, Default)]
 pub struct ProfileSet {
     profiles: HashMap<String, Properties>,
     sso_sessions: HashMap<String, Properties>,
     services: HashMap<String, Properties>,
     /// The name of the selected profile (`AWS_PROFILE`, else `default`).
     selected: String,
+}
+
+impl std::fmt::Debug for ProfileSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names = |t: &HashMap<String, Properties>| {
+            let mut v: Vec<String> = t
+                .iter()
+                .map(|(name, props)| {
+                    let mut keys: Vec<&str> = props.keys().map(String::as_str).collect();
+                    keys.sort_unstable();
+                    format!("{name}: [{}]", keys.join(", "))
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        f.debug_struct("ProfileSet")
+            .field("selected", &self.selected)
+            .field("profiles", &names(&self.profiles))
+            .field("sso_sessions", &names(&self.sso_sessions))
+            .field("services", &names(&self.services))
+            .finish()
+    }
 }
 
 /// Which file a section came from: they name their sections differently.

@@ -59,6 +59,20 @@ impl DefaultChain {
         ))
     }
 
+    /// The same chain reading time from `clock` (for expiry and refresh decisions).
+    #[must_use]
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.ctx.clock = Arc::new(clock);
+        self
+    }
+
+    /// The same chain with this bound on each provider's work. Defaults to 30 s.
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.ctx.timeout = timeout;
+        self
+    }
+
     pub(crate) fn with_profiles(
         env: Env,
         profiles: Arc<ProfileSet>,

@@ -23,6 +23,11 @@ use crate::error::Error;
 
 pub use chain::{DefaultChain, DEFAULT_PROVIDER_TIMEOUT};
 pub use environment::EnvironmentProvider;
+
+/// Reads an STS answer (for the fuzz targets).
+pub(crate) fn read_sts_response(status: u16, body: &[u8]) -> Result<Credentials, Error> {
+    sts::read_response("STS", status, body)
+}
 pub(crate) use imds::{disabled as imds_disabled, region as imds_region};
 
 /// An access key id, a secret access key, and for temporary credentials a session token and

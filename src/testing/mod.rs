@@ -16,4 +16,4 @@ pub use demo::{demo_stages, DEMO_API_ID};
 pub use server::{
     Fault, LocalApiGateway, LocalApiGatewayBuilder, RecordedRequest, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
-pub use tools::{RecordingSleeper, SteppingClock};
+pub use tools::{ManualClock, RecordingSleeper, SteppingClock};

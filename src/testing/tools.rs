@@ -63,3 +63,29 @@ impl Clock for SteppingClock {
         t
     }
 }
+
+/// A [`Clock`] that stays where it is set. Clones share the time.
+#[derive(Debug, Clone)]
+pub struct ManualClock {
+    now: Arc<Mutex<SystemTime>>,
+}
+
+impl ManualClock {
+    /// A clock at `start`.
+    pub fn new(start: SystemTime) -> Self {
+        Self {
+            now: Arc::new(Mutex::new(start)),
+        }
+    }
+
+    /// Moves the clock forward.
+    pub fn advance(&self, by: Duration) {
+        *self.now.lock().unwrap_or_else(|p| p.into_inner()) += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> SystemTime {
+        *self.now.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}

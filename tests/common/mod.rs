@@ -31,3 +31,4 @@ pub fn client(gw: &LocalApiGateway) -> Client {
 pub fn names(it: impl Iterator<Item = Result<Stage, Error>>) -> Result<Vec<String>, Error> {
     it.map(|s| s.map(|s| s.stage_name)).collect()
 }
+pub mod fake;
