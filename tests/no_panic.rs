@@ -161,7 +161,7 @@ fn config_file_and_xml_parsers_never_panic() {
             b"<?xml version=\"1.0\"?><a b=\"c\"><!-- x --><d/>&amp;&#65;</a>",
         ],
         30_000,
-        0x5eed_0f_c0ff_ee11,
+        0x005e_ed0f_c0ff_ee11,
         fuzz_entry::parse_config,
     );
 }
