@@ -75,14 +75,16 @@
 //!
 //! # Credentials, region and endpoint
 //!
-//! [`Client::from_env`] reads what the AWS CLI reads from the environment: region from
-//! `AWS_REGION` then `AWS_DEFAULT_REGION`; credentials from `AWS_ACCESS_KEY_ID`,
-//! `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`; the endpoint from
-//! `AWS_ENDPOINT_URL_APIGATEWAYV2` then `AWS_ENDPOINT_URL` (ignored when
-//! `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`), else
-//! `https://apigateway.{region}.amazonaws.com` (`.amazonaws.com.cn` in China). Settings on
-//! [`ClientBuilder`] win over the environment. A credentials provider
-//! ([`credentials::ProvideCredentials`]) is asked before each request.
+//! [`Client::from_env`] finds what the AWS CLI finds: the profile from `AWS_PROFILE` in
+//! `~/.aws/config` and `~/.aws/credentials`; the region from `AWS_REGION`,
+//! `AWS_DEFAULT_REGION`, the profile, then EC2 instance metadata; credentials from the
+//! default chain ([`credentials::DefaultChain`]: environment, profile with static keys,
+//! `credential_process`, SSO, assumed roles or web identity, then web identity from the
+//! environment, the container endpoint, instance metadata), cached and refreshed before they
+//! expire; the endpoint from `AWS_ENDPOINT_URL_APIGATEWAYV2`, `AWS_ENDPOINT_URL`, the
+//! profile, then the service's rules (partitions, FIPS, dual-stack). Settings on
+//! [`ClientBuilder`] win over all of it. STS and the SSO portal honour the same endpoint
+//! overrides (`AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL`).
 //!
 //! # Retries, timeouts and limits
 //!
@@ -133,7 +135,7 @@ mod stages;
 pub mod testing;
 pub mod transport;
 
-pub use client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES};
+pub use client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_OPERATION_TIMEOUT};
 pub use credentials::Credentials;
 pub use error::{Error, ServiceError, TransportErrorKind};
 pub use model::{AccessLogSettings, LoggingLevel, RouteSettings, Stage};
