@@ -298,7 +298,11 @@ impl Transport for UreqTransport {
             builder = builder.header(name.as_str(), value.as_str());
         }
         let bad = |e: ureq::http::Error| TransportError::new(TransportErrorKind::Protocol, e.to_string());
-        let response = if request.body.is_empty() {
+        // A body-less PUT or POST still gets a body of length 0: given none, ureq would send
+        // it chunked, which some endpoints (instance metadata among them) do not expect.
+        let bodyless =
+            request.body.is_empty() && matches!(request.method, "GET" | "HEAD" | "DELETE" | "OPTIONS");
+        let response = if bodyless {
             let mut req = builder.body(()).map_err(bad)?;
             if let Some(t) = request.timeout {
                 req = self.agent.configure_request(req).timeout_global(Some(t)).build();

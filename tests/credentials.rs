@@ -458,7 +458,17 @@ fn instance_metadata_v2_gives_credentials_and_region() {
     assert_eq!(c.access_key_id(), "IMDSKEY");
     let client = Client::builder().env(env).build().unwrap();
     assert_eq!(client.region(), "ap-southeast-2");
-    assert_eq!(imds.requests().iter().filter(|r| r.method == "PUT").count(), 3);
+    let puts: Vec<_> = imds
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PUT")
+        .collect();
+    assert_eq!(puts.len(), 3);
+    for put in &puts {
+        assert_eq!(put.header("content-length"), Some("0"), "a sized, empty body");
+        assert_eq!(put.header("transfer-encoding"), None, "never chunked");
+        assert_eq!(put.header("x-aws-ec2-metadata-token-ttl-seconds"), Some("21600"));
+    }
 }
 
 #[test]

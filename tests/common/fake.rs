@@ -96,6 +96,13 @@ impl FakeServer {
                         "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                         body.len()
                     );
+                    // Close gracefully: stop writing, then drain what the client may still
+                    // send (a chunked terminator, say). Closing a socket with unread input
+                    // makes the kernel send a reset, which the client may see before the answer.
+                    let _ = stream.shutdown(std::net::Shutdown::Write);
+                    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+                    let mut sink = [0u8; 1024];
+                    while matches!(stream.read(&mut sink), Ok(n) if n > 0) {}
                 });
             }
         });
