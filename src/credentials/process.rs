@@ -13,24 +13,19 @@ pub(crate) fn run(command: &str, timeout: Duration) -> Result<Credentials, Error
     let fail = |why: String| Error::InvalidCredentials {
         message: format!("credential_process: {why}"),
     };
-    let mut child = if cfg!(windows) {
-        Command::new("cmd")
-            .arg("/C")
-            .arg(command)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
+    let (shell, flag) = if cfg!(windows) {
+        ("cmd", "/C")
     } else {
-        Command::new("sh")
-            .arg("-c")
-            .arg(command)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-    }
-    .map_err(|e| fail(format!("could not start: {e}")))?;
+        ("sh", "-c")
+    };
+    let mut child = Command::new(shell)
+        .arg(flag)
+        .arg(command)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| fail(format!("could not start: {e}")))?;
     let mut stdout = child.stdout.take().expect("piped");
     let mut stderr = child.stderr.take().expect("piped");
     let out_reader = std::thread::spawn(move || {
