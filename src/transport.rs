@@ -45,7 +45,8 @@ impl HttpRequest {
     }
 }
 
-/// Shows the request without the values of `authorization` and `x-amz-security-token`.
+/// Shows the request without the values of `authorization`, `x-amz-security-token`,
+/// `x-amz-sso_bearer_token` and `x-aws-ec2-metadata-token`.
 impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let headers: Vec<(&str, &str)> = self
@@ -53,7 +54,15 @@ impl fmt::Debug for HttpRequest {
             .iter()
             .map(|(n, v)| {
                 let n = n.as_str();
-                if n.eq_ignore_ascii_case("authorization") || n.eq_ignore_ascii_case("x-amz-security-token") {
+                let secret = [
+                    "authorization",
+                    "x-amz-security-token",
+                    "x-amz-sso_bearer_token",
+                    "x-aws-ec2-metadata-token",
+                ]
+                .iter()
+                .any(|s| n.eq_ignore_ascii_case(s));
+                if secret {
                     (n, "** redacted **")
                 } else {
                     (n, v.as_str())
@@ -368,5 +377,29 @@ impl Transport for UreqTransport {
             headers,
             body,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_debug_hides_secret_headers() {
+        let mut r = HttpRequest::new("GET", "https://example.com/");
+        for (n, v) in [
+            ("Authorization", "AWS4-HMAC-SHA256 Signature=abc"),
+            ("x-amz-security-token", "tok1"),
+            ("x-amz-sso_bearer_token", "tok2"),
+            ("X-aws-ec2-metadata-token", "tok3"),
+            ("host", "example.com"),
+        ] {
+            r.headers.push((n.into(), v.into()));
+        }
+        let d = format!("{r:?}");
+        for secret in ["Signature=abc", "tok1", "tok2", "tok3"] {
+            assert!(!d.contains(secret), "{d}");
+        }
+        assert!(d.contains("example.com"));
     }
 }
