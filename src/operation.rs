@@ -119,11 +119,15 @@ pub(crate) fn decode_success<O: Operation>(
 
 /// Parses a JSON body. The UTF-8 check is done once for the whole body, which is much
 /// cheaper than serde_json checking every string of a byte slice on its own.
+///
+/// Only the `&str` reader is used, so each response type's deserializer is compiled once.
 pub(crate) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
     match std::str::from_utf8(body) {
         Ok(text) => serde_json::from_str(text),
-        // Let serde_json find and report the invalid byte.
-        Err(_) => serde_json::from_slice(body),
+        Err(e) => Err(<serde_json::Error as serde::de::Error>::custom(format_args!(
+            "the body is not valid UTF-8 (bad byte at offset {})",
+            e.valid_up_to()
+        ))),
     }
 }
 
@@ -160,7 +164,7 @@ pub(crate) fn decode_error(
 ) -> Error {
     // Only JSON objects are error bodies; anything else (an HTML page from a proxy) leaves
     // the code to the header or to the status.
-    let body: ErrorBody = serde_json::from_slice(&resp.body).unwrap_or_default();
+    let body: ErrorBody = parse_json(&resp.body).unwrap_or_default();
     let code = resp
         .header("x-amzn-errortype")
         .map(sanitize_code)

@@ -40,7 +40,7 @@ pub(crate) fn credentials(
     let path = cache_dir.join(cache_file_name(&p.cache_key));
     let text =
         std::fs::read(&path).map_err(|_| fail(format!("no cached token at {}; {login}", path.display())))?;
-    let v: serde_json::Value = serde_json::from_slice(&text)
+    let v: serde_json::Value = crate::operation::parse_json(&text)
         .map_err(|_| fail(format!("{} is not JSON; {login}", path.display())))?;
     let token = v
         .get("accessToken")
@@ -78,8 +78,8 @@ pub(crate) fn credentials(
             resp.status
         )));
     }
-    let v: serde_json::Value =
-        serde_json::from_slice(&resp.body).map_err(|_| fail("GetRoleCredentials answered no JSON".into()))?;
+    let v: serde_json::Value = crate::operation::parse_json(&resp.body)
+        .map_err(|_| fail("GetRoleCredentials answered no JSON".into()))?;
     let rc = v
         .get("roleCredentials")
         .ok_or_else(|| fail("no roleCredentials in the answer".into()))?;
