@@ -235,7 +235,7 @@ impl Client {
                 .and_then(|r| r.header("retry-after"))
                 .and_then(retry::retry_after)
                 .map_or(backoff, |d| d.min(inner.retry_max_backoff()));
-            if started.elapsed() + delay >= inner.operation_timeout {
+            if started.elapsed().saturating_add(delay) >= inner.operation_timeout {
                 return Err(error);
             }
             inner.sleeper.sleep(delay);

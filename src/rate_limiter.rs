@@ -77,7 +77,11 @@ impl RateLimiter {
         };
         // Going into debt is the same as waiting and then taking the token.
         s.capacity -= 1.0;
-        Duration::from_secs_f64(wait.clamp(0.0, 60.0))
+        if wait.is_finite() {
+            Duration::from_secs_f64(wait.clamp(0.0, 60.0))
+        } else {
+            Duration::ZERO
+        }
     }
 
     /// Records a response: `throttled` for a throttling error.

@@ -206,7 +206,13 @@ pub(crate) fn classify(e: &Error) -> Option<RetryKind> {
 pub fn backoff_delay(retry: u32, unit: f64, initial: Duration, max: Duration) -> Duration {
     let exp = retry.saturating_sub(1).min(30);
     let ceiling = initial.saturating_mul(1u32 << exp).min(max);
-    ceiling.mul_f64(unit.clamp(0.0, 1.0))
+    // `try_from` rather than `mul_f64`: no panic, however large a configured ceiling is.
+    let unit = if unit.is_finite() {
+        unit.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    Duration::try_from_secs_f64(ceiling.as_secs_f64() * unit).map_or(ceiling, |d| d.min(ceiling))
 }
 
 /// A small, fast, non-cryptographic random source for jitter (xorshift64*), seeded from the
@@ -379,6 +385,9 @@ mod tests {
         assert_eq!(backoff_delay(60, 1.0, one, max), max);
         assert_eq!(backoff_delay(3, 0.5, one, max), Duration::from_secs(2));
         assert_eq!(backoff_delay(3, 0.0, one, max), Duration::ZERO);
+        // Absurd settings and inputs never panic.
+        assert!(backoff_delay(u32::MAX, 0.999, Duration::MAX, Duration::MAX) > Duration::from_secs(1 << 60));
+        assert_eq!(backoff_delay(2, f64::NAN, one, max), Duration::ZERO);
     }
 
     #[test]
