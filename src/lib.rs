@@ -103,10 +103,12 @@
 //! [`Error::RepeatedToken`] instead of looping when the service repeats a token, is fused
 //! after an error, and offers [`Paginator::resume_token`].
 //!
-//! # Secrets
+//! # Secrets and logging
 //!
-//! No secret key, session token or `Authorization` value appears in any `Debug` or
-//! `Display` output or error of this crate.
+//! No secret key, session token, bearer token or `Authorization` value appears in any
+//! `Debug` or `Display` output or error of this crate: `Credentials`, signing keys, HTTP
+//! requests, environment snapshots and parsed profile files all redact them. The crate
+//! itself logs nothing.
 //!
 //! # Features and MSRV
 //!
