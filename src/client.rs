@@ -227,14 +227,14 @@ impl Client {
             let backoff = retry::backoff_delay(
                 attempts,
                 inner.jitter.unit(),
-                inner.retry_initial_backoff(),
-                inner.retry_max_backoff(),
+                inner.retry.initial_backoff_value(),
+                inner.retry.max_backoff_value(),
             );
             let delay = response
                 .as_ref()
                 .and_then(|r| r.header("retry-after"))
                 .and_then(retry::retry_after)
-                .map_or(backoff, |d| d.min(inner.retry_max_backoff()));
+                .map_or(backoff, |d| d.min(inner.retry.max_backoff_value()));
             if started.elapsed().saturating_add(delay) >= inner.operation_timeout {
                 return Err(error);
             }
@@ -278,16 +278,6 @@ impl Client {
         http.headers
             .push(("authorization".to_owned(), signed.authorization));
         http
-    }
-}
-
-impl Inner {
-    fn retry_initial_backoff(&self) -> Duration {
-        self.retry.initial_backoff_value()
-    }
-
-    fn retry_max_backoff(&self) -> Duration {
-        self.retry.max_backoff_value()
     }
 }
 

@@ -121,7 +121,7 @@ impl Operation for GetStagesRequest {
                     reason: "must be at least 1".into(),
                 });
             }
-            req = req.query_param("maxResults", itoa_u32(n).as_str());
+            req = req.query_param("maxResults", &n.to_string());
         }
         if let Some(token) = &self.next_token {
             check_text("next_token", token)?;
@@ -131,10 +131,6 @@ impl Operation for GetStagesRequest {
         }
         Ok(req)
     }
-}
-
-fn itoa_u32(n: u32) -> String {
-    n.to_string()
 }
 
 impl Paginated for GetStagesRequest {

@@ -14,6 +14,7 @@ use time::OffsetDateTime;
 use super::http::{self, Request};
 use crate::client::SIGNING_NAME;
 use crate::sigv4::{self, percent_decode, SignableRequest, SigningParams};
+use crate::transport::find_header;
 use crate::{Client, Credentials, Stage};
 
 /// The largest `maxResults` the local endpoint accepts.
@@ -99,18 +100,12 @@ impl std::fmt::Debug for RecordedRequest {
 impl RecordedRequest {
     /// The value of a query parameter, percent-decoded.
     pub fn query_param(&self, name: &str) -> Option<String> {
-        self.query.split('&').find_map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(k) == name).then(|| percent_decode(v))
-        })
+        query_param(&self.query, name)
     }
 
     /// The first header of that name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        find_header(&self.headers, name)
     }
 }
 
