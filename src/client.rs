@@ -6,7 +6,7 @@
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
@@ -136,14 +136,17 @@ impl Client {
         self.inner.skew_ms.load(Ordering::Relaxed)
     }
 
-    fn signing_time(&self) -> SystemTime {
+    /// Now, corrected by the learned clock skew, as a date SigV4 can sign. A skew that
+    /// would leave the signable range is not applied; a clock outside it is an error.
+    fn signing_time(&self) -> Result<OffsetDateTime, Error> {
         let skew = self.inner.skew_ms.load(Ordering::Relaxed);
         let now = self.inner.clock.now();
-        if skew >= 0 {
-            now + Duration::from_millis(skew as u64)
-        } else {
-            now - Duration::from_millis(skew.unsigned_abs())
-        }
+        crate::clock::offset_by_ms(now, skew)
+            .and_then(crate::clock::to_datetime)
+            .or_else(|| crate::clock::to_datetime(now))
+            .ok_or_else(|| Error::Config {
+                message: "the clock reads a time outside the years 0 to 9999, which SigV4 cannot sign".into(),
+            })
     }
 
     /// Runs one operation: validate, then attempts of sign, send, decode, with retries.
@@ -166,7 +169,7 @@ impl Client {
                     inner.sleeper.sleep(wait.min(remaining));
                 }
             }
-            let mut http = self.sign(&request, &credentials, OffsetDateTime::from(self.signing_time()));
+            let mut http = self.sign(&request, &credentials, self.signing_time()?);
             http.timeout = Some(inner.attempt_timeout.min(remaining));
             let sent_at = inner.clock.now();
             let outcome = inner.transport.send(&http, inner.max_response_bytes);
@@ -207,8 +210,15 @@ impl Client {
                     .as_ref()
                     .and_then(|r| r.header("date"))
                     .and_then(retry::parse_http_date);
-                if let Some(server_date) = server_date {
-                    let skew = retry::estimate_skew_ms(server_date, sent_at, received_at);
+                // A skew that would move signing outside what can be signed is ignored.
+                let skew = server_date
+                    .and_then(|d| retry::estimate_skew_ms(d, sent_at, received_at))
+                    .filter(|skew| {
+                        crate::clock::offset_by_ms(received_at, *skew)
+                            .and_then(crate::clock::to_datetime)
+                            .is_some()
+                    });
+                if let Some(skew) = skew {
                     inner.skew_ms.store(skew, Ordering::Relaxed);
                     skew_corrected = true;
                     if attempts < inner.retry.get_max_attempts().max(2) {
@@ -223,7 +233,7 @@ impl Client {
             let Some(cost) = inner.quota.acquire(kind) else {
                 return Err(error);
             };
-            spent += cost;
+            spent = spent.saturating_add(cost);
             let backoff = retry::backoff_delay(
                 attempts,
                 inner.jitter.unit(),

@@ -6,7 +6,9 @@
 //! program can act on them. `Display` is one sentence that names the operation, the error
 //! code, the HTTP status and the request id; it never contains a credential.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
+
+use crate::redact::{needs_escape, Escaping};
 
 /// What the service said when it refused a request: status, error code, message and
 /// request id.
@@ -30,8 +32,10 @@ pub struct ServiceError {
     pub attempts: u32,
 }
 
+/// One line; control characters in the service's text are escaped.
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let f = &mut Escaping(f);
         write!(
             f,
             "{} failed: {} (HTTP {})",
@@ -46,7 +50,7 @@ impl fmt::Display for ServiceError {
     }
 }
 
-fn write_meta(f: &mut fmt::Formatter<'_>, request_id: Option<&str>, attempts: u32) -> fmt::Result {
+fn write_meta(f: &mut impl fmt::Write, request_id: Option<&str>, attempts: u32) -> fmt::Result {
     match request_id {
         Some(id) => write!(f, " [request id {id}")?,
         None => write!(f, " [no request id")?,
@@ -297,13 +301,19 @@ pub(crate) fn is_throttling_code(code: &str) -> bool {
     )
 }
 
+/// One line; control characters in text that came from outside (a server, a file, a
+/// helper process) are escaped, so printing an error cannot drive the terminal.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(details) = self.service_error() {
+            return details.fmt(f);
+        }
+        let f = &mut Escaping(f);
         match self {
-            Self::NotFound { details, .. }
-            | Self::TooManyRequests { details, .. }
-            | Self::BadRequest { details }
-            | Self::Service { details } => details.fmt(f),
+            Self::NotFound { .. }
+            | Self::TooManyRequests { .. }
+            | Self::BadRequest { .. }
+            | Self::Service { .. } => Ok(()),
             Self::Transport {
                 operation,
                 kind,
@@ -357,7 +367,7 @@ pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
             out.push('…');
             break;
         }
-        if c.is_control() || c == '"' || c == '\\' {
+        if needs_escape(c) || c == '"' || c == '\\' {
             out.extend(c.escape_default());
         } else {
             out.push(c);

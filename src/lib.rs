@@ -130,6 +130,7 @@ mod model;
 mod operation;
 mod paginator;
 mod rate_limiter;
+mod redact;
 pub mod retry;
 pub mod sigv4;
 mod stages;

@@ -199,7 +199,8 @@ impl<'de> Deserialize<'de> for LoggingLevel {
 }
 
 /// Timestamps: RFC 3339 strings on the wire (`__timestampIso8601`). Epoch seconds, which
-/// other AWS JSON protocols use, are accepted too; output is always RFC 3339.
+/// other AWS JSON protocols use, are accepted too; output is always RFC 3339. Years outside
+/// 0 to 9999 are refused when decoding, since RFC 3339 cannot write them back.
 mod timestamp {
     use serde::{Deserializer, Serializer};
     use std::fmt;
@@ -288,16 +289,16 @@ mod timestamp {
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
                 if let Some(t) = parse_rfc3339_fast(v) {
-                    return Ok(Some(t));
+                    return writable(t);
                 }
                 OffsetDateTime::parse(v, &Rfc3339)
-                    .map(Some)
                     .map_err(|e| E::custom(format_args!("invalid timestamp {v:?}: {e}")))
+                    .and_then(writable)
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
                 OffsetDateTime::from_unix_timestamp(v)
-                    .map(Some)
                     .map_err(E::custom)
+                    .and_then(writable)
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
                 let v = i64::try_from(v).map_err(E::custom)?;
@@ -312,11 +313,25 @@ mod timestamp {
                     return Err(E::custom("timestamp out of range"));
                 }
                 OffsetDateTime::from_unix_timestamp_nanos(nanos as i128)
-                    .map(Some)
                     .map_err(E::custom)
+                    .and_then(writable)
             }
         }
         d.deserialize_option(V)
+    }
+
+    /// What is decoded must encode again: RFC 3339 writes years 0000 to 9999 only, so a
+    /// timestamp outside them is an invalid response rather than a stage that cannot be
+    /// serialized.
+    fn writable<E: serde::de::Error>(t: OffsetDateTime) -> Result<Option<OffsetDateTime>, E> {
+        if (0..=9999).contains(&t.year()) {
+            Ok(Some(t))
+        } else {
+            Err(E::custom(format_args!(
+                "timestamp out of range: year {} is not between 0 and 9999",
+                t.year()
+            )))
+        }
     }
 }
 

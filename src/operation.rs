@@ -85,6 +85,19 @@ pub(crate) fn check_text(field: &'static str, value: &str) -> Result<(), Error> 
     Ok(())
 }
 
+/// Reads a `nextToken`. Tokens are opaque, but the service's are printable text; one with
+/// control characters (terminal escapes, line breaks) is refused, so the client never
+/// sends it back nor prints it (a CLI's "continue with" hint).
+pub(crate) fn next_token<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let token = <Option<String> as serde::Deserialize>::deserialize(d)?;
+    match &token {
+        Some(t) if t.chars().any(crate::redact::needs_escape) => {
+            Err(serde::de::Error::custom("nextToken contains control characters"))
+        }
+        _ => Ok(token),
+    }
+}
+
 const EXCERPT_CHARS: usize = 200;
 
 /// Decodes a response: the operation's output for 2xx, an [`Error`] otherwise.

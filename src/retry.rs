@@ -282,7 +282,7 @@ impl QuotaBucket {
     pub(crate) fn release(&self, spent: u32) {
         let Some(cfg) = self.config else { return };
         let mut tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
-        *tokens = (*tokens + spent.max(1)).min(cfg.capacity);
+        *tokens = tokens.saturating_add(spent.max(1)).min(cfg.capacity);
     }
 
     #[cfg(test)]
@@ -341,12 +341,17 @@ pub(crate) fn parse_http_date(s: &str) -> Option<OffsetDateTime> {
 
 /// The clock offset (server minus client, in milliseconds) implied by a response's `Date`,
 /// taking the midpoint of sending and receiving as the moment the server stamped it.
-pub(crate) fn estimate_skew_ms(server_date: OffsetDateTime, sent: SystemTime, received: SystemTime) -> i64 {
-    let sent = OffsetDateTime::from(sent);
-    let received = OffsetDateTime::from(received);
-    let midpoint = sent + (received - sent) / 2;
+/// `None` when the local times are not dates (an absurd injected clock).
+pub(crate) fn estimate_skew_ms(
+    server_date: OffsetDateTime,
+    sent: SystemTime,
+    received: SystemTime,
+) -> Option<i64> {
+    let sent = crate::clock::to_datetime(sent)?;
+    let received = crate::clock::to_datetime(received)?;
+    let midpoint = sent.checked_add((received - sent) / 2)?;
     let skew: time::Duration = server_date - midpoint;
-    i64::try_from(skew.whole_milliseconds()).unwrap_or(0)
+    i64::try_from(skew.whole_milliseconds()).ok()
 }
 
 /// The delay a `Retry-After` header asks for: whole seconds (the HTTP-date form is not
@@ -477,7 +482,7 @@ mod tests {
         let sent = SystemTime::UNIX_EPOCH + Duration::from_secs(1000);
         let received = sent + Duration::from_secs(2);
         let server = OffsetDateTime::from(sent + Duration::from_secs(1201));
-        assert_eq!(estimate_skew_ms(server, sent, received), 1_200_000);
+        assert_eq!(estimate_skew_ms(server, sent, received), Some(1_200_000));
         assert_eq!(retry_after(" 3 "), Some(Duration::from_secs(3)));
         assert_eq!(retry_after("soon"), None);
         assert_eq!(RetryMode::parse("Adaptive"), Some(RetryMode::Adaptive));

@@ -75,8 +75,13 @@ pub struct GetStagesOutput {
     /// The stages of this page.
     #[serde(default, deserialize_with = "null_as_empty")]
     pub items: Vec<Stage>,
-    /// The token of the next page; `None` on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The token of the next page; `None` on the last page. A token with control
+    /// characters is refused as an invalid response (see [`crate::operation`]).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::operation::next_token"
+    )]
     pub next_token: Option<String>,
 }
 

@@ -45,42 +45,23 @@ impl HttpRequest {
     }
 }
 
-/// Shows the request without the values of `authorization`, `x-amz-security-token`,
-/// `x-amz-sso_bearer_token` and `x-aws-ec2-metadata-token`.
+/// Shows the request without the values of secret headers (`authorization` and every
+/// `*token` header) and without the body, which may hold secrets; the URL never holds one.
 impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                let n = n.as_str();
-                let secret = [
-                    "authorization",
-                    "x-amz-security-token",
-                    "x-amz-sso_bearer_token",
-                    "x-aws-ec2-metadata-token",
-                ]
-                .iter()
-                .any(|s| n.eq_ignore_ascii_case(s));
-                if secret {
-                    (n, "** redacted **")
-                } else {
-                    (n, v.as_str())
-                }
-            })
-            .collect();
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
             .field("url", &self.url)
-            .field("headers", &headers)
+            .field("headers", &crate::redact::RedactedHeaders(&self.headers))
             .field("body_len", &self.body.len())
             .field("timeout", &self.timeout)
             .finish()
     }
 }
 
-/// One HTTP response.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One HTTP response. Its `Debug` shows the body's length, not the body: a credentials
+/// endpoint's answer holds a secret key.
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct HttpResponse {
     /// The status code.
@@ -89,6 +70,16 @@ pub struct HttpResponse {
     pub headers: Vec<(String, String)>,
     /// The whole body.
     pub body: Vec<u8>,
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &crate::redact::RedactedHeaders(&self.headers))
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 impl HttpResponse {
@@ -138,9 +129,10 @@ impl TransportError {
     }
 }
 
+/// One line, with control characters escaped.
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.kind, self.message)
+        write!(f, "{}: {}", self.kind, crate::redact::Escaped(&self.message))
     }
 }
 
@@ -397,10 +389,21 @@ mod tests {
         ] {
             r.headers.push((n.into(), v.into()));
         }
-        let d = format!("{r:?}");
-        for secret in ["Signature=abc", "tok1", "tok2", "tok3"] {
-            assert!(!d.contains(secret), "{d}");
-        }
-        assert!(d.contains("example.com"));
+        r.body = b"Action=AssumeRoleWithWebIdentity&WebIdentityToken=tok4".to_vec();
+        assert_eq!(
+            format!("{r:?}"),
+            "HttpRequest { method: \"GET\", url: \"https://example.com/\", headers: [(\"Authorization\", \"** redacted **\"), \
+             (\"x-amz-security-token\", \"** redacted **\"), (\"x-amz-sso_bearer_token\", \"** redacted **\"), \
+             (\"X-aws-ec2-metadata-token\", \"** redacted **\"), (\"host\", \"example.com\")], body_len: 54, timeout: None }"
+        );
+        let resp = HttpResponse::new(
+            200,
+            vec![("x-amzn-RequestId".into(), "r-1".into())],
+            br#"{"SecretAccessKey":"wJalr"}"#.to_vec(),
+        );
+        assert_eq!(
+            format!("{resp:?}"),
+            r#"HttpResponse { status: 200, headers: [("x-amzn-RequestId", "r-1")], body_len: 27 }"#
+        );
     }
 }

@@ -89,7 +89,10 @@ impl Endpoint {
         let bad = |why: &str| Error::Config {
             message: format!(
                 "endpoint URL {:?} {why}",
-                url.chars().take(200).collect::<String>()
+                crate::redact::url_without_userinfo(url)
+                    .chars()
+                    .take(200)
+                    .collect::<String>()
             ),
         };
         if url.chars().any(|c| c.is_control() || c == ' ') {

@@ -356,7 +356,7 @@ impl ProvideCredentials for DefaultChain {
         if let Some(c) = cache.as_ref() {
             match c.expiry() {
                 None => return Ok(c.clone()),
-                Some(exp) if exp > now + REFRESH_BEFORE => return Ok(c.clone()),
+                Some(exp) if now.checked_add(REFRESH_BEFORE).is_some_and(|t| exp > t) => return Ok(c.clone()),
                 _ => {}
             }
         }

@@ -89,7 +89,9 @@ pub(crate) fn credentials(
     };
     let mut creds = Credentials::new(id, secret, s("sessionToken"));
     if let Some(ms) = rc.get("expiration").and_then(|x| x.as_u64()) {
-        creds = creds.with_expiry(SystemTime::UNIX_EPOCH + Duration::from_millis(ms));
+        if let Some(at) = SystemTime::UNIX_EPOCH.checked_add(Duration::from_millis(ms)) {
+            creds = creds.with_expiry(at);
+        }
     }
     creds.validate()?;
     Ok(creds)

@@ -68,18 +68,14 @@ impl CanonicalRequest {
     fn write(&self, out: &mut impl fmt::Write, redact: bool) -> fmt::Result {
         write!(out, "{}\n{}\n{}\n", self.method, self.path, self.query)?;
         for (name, value) in &self.headers {
-            if redact && is_sensitive_header(name) {
-                writeln!(out, "{name}:** redacted **")?;
+            if redact && crate::redact::is_secret_header(name) {
+                writeln!(out, "{name}:{}", crate::redact::REDACTED)?;
             } else {
                 writeln!(out, "{name}:{value}")?;
             }
         }
         write!(out, "\n{}\n{}", self.signed_headers, self.payload_hash)
     }
-}
-
-fn is_sensitive_header(name: &str) -> bool {
-    name.ends_with("token") || name.contains("authorization")
 }
 
 impl fmt::Display for CanonicalRequest {

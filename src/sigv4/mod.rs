@@ -51,8 +51,9 @@ pub const EMPTY_PAYLOAD_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4
 /// A request to sign, borrowed from wherever it lives.
 ///
 /// `path` and `query` are taken exactly as they go on the wire (already percent-encoded
-/// where needed); `headers` must include `Host`.
-#[derive(Debug, Clone, Copy)]
+/// where needed); `headers` must include `Host`. Its `Debug` hides secret header values
+/// and shows only the body's length.
+#[derive(Clone, Copy)]
 pub struct SignableRequest<'a> {
     /// The HTTP method, e.g. `GET`.
     pub method: &'a str,
@@ -64,6 +65,18 @@ pub struct SignableRequest<'a> {
     pub headers: &'a [(&'a str, &'a str)],
     /// The body; empty for none.
     pub body: &'a [u8],
+}
+
+impl fmt::Debug for SignableRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignableRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &crate::redact::RedactedHeaders(self.headers))
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 /// Switches for the few places where services differ in how they sign.
@@ -250,13 +263,24 @@ pub fn signature(key: &SigningKey, string_to_sign: &str) -> String {
 }
 
 /// What signing produced: the headers to add to the request, and the intermediate forms
-/// for checking and debugging.
-#[derive(Debug, Clone)]
+/// for checking and debugging. Its `Debug` hides the session token and the signature.
+#[derive(Clone)]
 pub struct SigningOutput {
     headers: Vec<(&'static str, String)>,
     canonical_request: CanonicalRequest,
     string_to_sign: String,
     signature: String,
+}
+
+impl fmt::Debug for SigningOutput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigningOutput")
+            .field("headers", &crate::redact::RedactedHeaders(&self.headers))
+            .field("canonical_request", &self.canonical_request.redacted())
+            .field("string_to_sign", &self.string_to_sign)
+            .field("signature", &crate::redact::REDACTED)
+            .finish()
+    }
 }
 
 impl SigningOutput {

@@ -60,7 +60,7 @@ pub enum Fault {
 }
 
 /// One request as the local endpoint received it. Its `Debug` hides the values of
-/// `authorization` and `x-amz-security-token`.
+/// `authorization` and of every `*token` header.
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RecordedRequest {
@@ -78,20 +78,11 @@ pub struct RecordedRequest {
 
 impl std::fmt::Debug for RecordedRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                let secret =
-                    n.eq_ignore_ascii_case("authorization") || n.eq_ignore_ascii_case("x-amz-security-token");
-                (n.as_str(), if secret { "** redacted **" } else { v.as_str() })
-            })
-            .collect();
         f.debug_struct("RecordedRequest")
             .field("method", &self.method)
             .field("path", &self.path)
             .field("query", &self.query)
-            .field("headers", &headers)
+            .field("headers", &crate::redact::RedactedHeaders(&self.headers))
             .field("status", &self.status)
             .finish()
     }

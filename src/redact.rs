@@ -1,0 +1,133 @@
+//! What must never be printed, and how outside text is made safe to print: the one list
+//! of secret header names, user-info stripped from URLs, and control characters escaped.
+//!
+//! A leaf module: it depends on nothing else in the crate, so the signer, the transport,
+//! the errors and the test server can all use it.
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// What a secret value is shown as.
+pub(crate) const REDACTED: &str = "** redacted **";
+
+/// True for header names whose values are secrets: `authorization` (SigV4 signatures,
+/// container tokens), and every `*token` header (`x-amz-security-token`,
+/// `x-amz-sso_bearer_token`, `x-aws-ec2-metadata-token`). Case-insensitive.
+pub(crate) fn is_secret_header(name: &str) -> bool {
+    let n = name.as_bytes();
+    let ends_token = n.len() >= 5 && n[n.len() - 5..].eq_ignore_ascii_case(b"token");
+    ends_token || n.windows(13).any(|w| w.eq_ignore_ascii_case(b"authorization"))
+}
+
+/// Header pairs, with the values of secret headers hidden.
+pub(crate) struct RedactedHeaders<'a, N: AsRef<str>, V: AsRef<str>>(pub(crate) &'a [(N, V)]);
+
+impl<N: AsRef<str>, V: AsRef<str>> fmt::Debug for RedactedHeaders<'_, N, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(n, v)| {
+                let n = n.as_ref();
+                let v = if is_secret_header(n) { REDACTED } else { v.as_ref() };
+                (n, v)
+            }))
+            .finish()
+    }
+}
+
+/// The URL with any user name and password replaced by `***`, for error messages.
+pub(crate) fn url_without_userinfo(url: &str) -> Cow<'_, str> {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[start..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => Cow::Owned(format!("{}***{}", &url[..start], &rest[at..])),
+        None => Cow::Borrowed(url),
+    }
+}
+
+/// True for characters that must not reach a terminal raw: control characters (C0, DEL,
+/// C1, which include ESC and CSI) and the invisible marks that reorder a line
+/// (bidirectional overrides, isolates and marks).
+pub(crate) fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// A `fmt::Write` that escapes [`needs_escape`] characters (as `\u{1b}`, `\n`, ...) on
+/// their way to the formatter, so that text from a server, a file or a helper cannot move
+/// the cursor, clear the line or hide itself.
+pub(crate) struct Escaping<'a, 'b>(pub(crate) &'a mut fmt::Formatter<'b>);
+
+impl fmt::Write for Escaping<'_, '_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let mut rest = s;
+        while let Some(i) = rest.find(needs_escape) {
+            self.0.write_str(&rest[..i])?;
+            let c = rest[i..].chars().next().unwrap_or_default();
+            for e in c.escape_default() {
+                fmt::Write::write_char(self.0, e)?;
+            }
+            rest = &rest[i + c.len_utf8()..];
+        }
+        self.0.write_str(rest)
+    }
+}
+
+/// Displays a string with [`needs_escape`] characters escaped.
+pub(crate) struct Escaped<'a>(pub(crate) &'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Write::write_str(&mut Escaping(f), self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_headers() {
+        for n in [
+            "Authorization",
+            "x-amz-security-token",
+            "X-Amz-Sso_Bearer_Token",
+            "x-aws-ec2-metadata-token",
+            "proxy-authorization",
+        ] {
+            assert!(is_secret_header(n), "{n}");
+        }
+        for n in [
+            "host",
+            "x-amz-date",
+            "x-aws-ec2-metadata-token-ttl-seconds",
+            "tok",
+        ] {
+            assert!(!is_secret_header(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn userinfo_is_stripped() {
+        assert_eq!(
+            url_without_userinfo("https://u:pw@h:1/p@x"),
+            "https://***@h:1/p@x"
+        );
+        assert_eq!(url_without_userinfo("http://a@b@h/"), "http://***@h/");
+        assert_eq!(url_without_userinfo("u:pw@h"), "***@h");
+        assert_eq!(url_without_userinfo("https://h/p?q=a@b"), "https://h/p?q=a@b");
+        assert_eq!(url_without_userinfo("https://h"), "https://h");
+    }
+
+    #[test]
+    fn escapes_what_a_terminal_would_act_on() {
+        assert_eq!(
+            Escaped("a\u{1b}[2K\r\u{9b}b\u{202e}c\té").to_string(),
+            "a\\u{1b}[2K\\r\\u{9b}b\\u{202e}c\\té"
+        );
+        assert_eq!(Escaped("plain text").to_string(), "plain text");
+    }
+}

@@ -1,0 +1,353 @@
+//! Hostile servers, proxies, profiles and helpers: what they send must never leak a
+//! secret, panic the client or hang it past its own deadline. Each test names the attack
+//! and the behaviour that holds against it; all of them run on 127.0.0.1 or in-process.
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use apigwv2::config::Endpoint;
+use apigwv2::retry::{RetryConfig, RetryQuota};
+use apigwv2::testing::{Fault, LocalApiGateway, ManualClock, RecordingSleeper};
+use apigwv2::transport::{HttpRequest, HttpResponse, Transport, TransportError};
+use apigwv2::{Client, Credentials, Error, GetStagesRequest, Stage};
+use common::numbered;
+
+/// A transport that answers from a script, one response per request, and records the
+/// `x-amz-date` of every request it was sent.
+#[derive(Debug, Default, Clone)]
+struct Scripted {
+    answers: Arc<Mutex<Vec<HttpResponse>>>,
+    dates: Arc<Mutex<Vec<String>>>,
+}
+
+impl Scripted {
+    fn new(answers: Vec<HttpResponse>) -> Self {
+        Self {
+            answers: Arc::new(Mutex::new(answers.into_iter().rev().collect())),
+            dates: Arc::default(),
+        }
+    }
+    fn dates(&self) -> Vec<String> {
+        self.dates.lock().unwrap().clone()
+    }
+}
+
+impl Transport for Scripted {
+    fn send(&self, request: &HttpRequest, _max: u64) -> Result<HttpResponse, TransportError> {
+        let date = request.header("x-amz-date").unwrap_or_default().to_owned();
+        self.dates.lock().unwrap().push(date);
+        let next = self.answers.lock().unwrap().pop();
+        Ok(next.expect("the script ran out of answers"))
+    }
+}
+
+fn json(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
+    let mut h: Vec<(String, String)> = vec![("content-type".into(), "application/json".into())];
+    h.extend(headers.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())));
+    HttpResponse::new(status, h, body.as_bytes().to_vec())
+}
+
+fn skew_error(date: &str) -> HttpResponse {
+    json(
+        403,
+        &[
+            ("x-amzn-ErrorType", "InvalidSignatureException"),
+            ("x-amzn-RequestId", "r-skew"),
+            ("date", date),
+        ],
+        r#"{"message":"Signature expired: 20250101T000000Z is now earlier than 20250101T001500Z"}"#,
+    )
+}
+
+fn one_page() -> HttpResponse {
+    json(200, &[], r#"{"items":[{"stageName":"prod"}]}"#)
+}
+
+fn scripted_client(t: &Scripted, clock: ManualClock) -> Client {
+    Client::builder()
+        .region("eu-west-1")
+        .credentials(Credentials::new("AKID", "SECRET", None::<String>))
+        .endpoint_url("http://127.0.0.1:9")
+        .transport(t.clone())
+        .clock(clock)
+        .sleeper(RecordingSleeper::new())
+        .retry_config(RetryConfig::disabled())
+        .build()
+        .unwrap()
+}
+
+/// Item 2: a `Date` at the very end of year 9999 is learned as the clock skew; once the
+/// local clock moves on, signing would pass year 9999. The skew is then not applied (or
+/// never learned), signing never panics, and every `x-amz-date` is a real date.
+#[test]
+fn a_date_header_in_year_9999_cannot_break_signing() {
+    let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_750_000_000); // 2025
+    let clock = ManualClock::new(start);
+    let t = Scripted::new(vec![
+        skew_error("Fri, 31 Dec 9999 23:59:59 GMT"),
+        one_page(),
+        one_page(),
+        one_page(),
+    ]);
+    let client = scripted_client(&t, clock.clone());
+    let page = client.get_stages(&GetStagesRequest::new("api")).unwrap();
+    assert_eq!(page.items[0].stage_name, "prod");
+    clock.advance(Duration::from_secs(3600));
+    let again = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        client.get_stages(&GetStagesRequest::new("api"))
+    }));
+    assert!(again.is_ok(), "signing panicked after a year-9999 Date header");
+    assert!(again.unwrap().is_ok());
+    // A clone shares the learned state and must work as well.
+    assert!(client.clone().get_stages(&GetStagesRequest::new("api")).is_ok());
+    for d in t.dates() {
+        assert_eq!(d.len(), 16, "{d}");
+        assert!(
+            d.starts_with(char::is_numeric) && d.as_str() <= "99991231T235959Z",
+            "{d}"
+        );
+    }
+}
+
+/// Item 2, the ordinary case still works: a server 20 minutes ahead is learned and used.
+#[test]
+fn a_plausible_skew_is_still_learned() {
+    let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_750_000_000);
+    let t = Scripted::new(vec![skew_error("Sun, 15 Jun 2025 15:26:40 GMT"), one_page()]);
+    let client = scripted_client(&t, ManualClock::new(start));
+    client.get_stages(&GetStagesRequest::new("api")).unwrap();
+    assert_eq!(client.clock_skew_ms(), 1_200_000);
+    assert_eq!(t.dates(), ["20250615T150640Z", "20250615T152640Z"]);
+}
+
+/// Item 9: a retry quota of `u32::MAX` tokens must not overflow when a call succeeds and
+/// refills the bucket (a panic in debug builds, retries silently off in release).
+#[test]
+fn a_huge_retry_quota_does_not_overflow() {
+    let gw = LocalApiGateway::builder().api("a", numbered(3)).start().unwrap();
+    let client = gw
+        .client_builder()
+        .retry_config(RetryConfig::default().max_attempts(3).quota(Some(RetryQuota::new(
+            u32::MAX,
+            u32::MAX,
+            u32::MAX,
+        ))))
+        .sleeper(RecordingSleeper::new())
+        .build()
+        .unwrap();
+    assert_eq!(client.stages("a").count(), 3);
+    gw.inject(Fault::ServerError(500));
+    assert_eq!(client.stages("a").count(), 3);
+    // The retry took every token; the success gave them back, and the next retry works.
+    gw.inject(Fault::ServerError(503));
+    assert_eq!(client.stages("a").count(), 3);
+    assert_eq!(gw.request_count(), 5);
+}
+
+/// Item 4: signing output holds the session token and the signature; its `Debug` shows
+/// neither.
+#[test]
+fn signing_output_debug_hides_the_token_and_the_signature() {
+    use apigwv2::sigv4::{sign, SignableRequest, SigningParams};
+    let creds = Credentials::new("AKIDEXAMPLE", "SECRETKEYVALUE", Some("SESSIONTOKENVALUE"));
+    let req = SignableRequest {
+        method: "GET",
+        path: "/v2/apis",
+        query: "",
+        headers: &[
+            ("host", "example.amazonaws.com"),
+            ("x-amz-security-token", "SESSIONTOKENVALUE"),
+        ],
+        body: b"",
+    };
+    let t = time::macros::datetime!(2015-08-30 12:36:00 UTC);
+    let out = sign(&req, &SigningParams::new(&creds, "us-east-1", "service", t));
+    let debug = format!("{out:?} {req:?}");
+    for secret in ["SESSIONTOKENVALUE", "SECRETKEYVALUE", out.signature()] {
+        assert!(!debug.contains(secret), "{secret} in {debug}");
+    }
+    assert_eq!(
+        debug,
+        concat!(
+            r#"SigningOutput { headers: [("x-amz-date", "20150830T123600Z"), ("x-amz-security-token", "** redacted **"), "#,
+            r#"("authorization", "** redacted **")], canonical_request: "GET\n/v2/apis\n\nhost:example.amazonaws.com\n"#,
+            r#"x-amz-date:20150830T123600Z\nx-amz-security-token:** redacted **\n\nhost;x-amz-date;x-amz-security-token\n"#,
+            r#"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", string_to_sign: "AWS4-HMAC-SHA256\n"#,
+            r#"20150830T123600Z\n20150830/us-east-1/service/aws4_request\n"#,
+            r#"aab28ad923a5f88b30d03b665cb1c0ac0768e54a158835f22c6dde02f53df674", signature: "** redacted **" } "#,
+            r#"SignableRequest { method: "GET", path: "/v2/apis", query: "", headers: [("host", "example.amazonaws.com"), "#,
+            r#"("x-amz-security-token", "** redacted **")], body_len: 0 }"#
+        )
+    );
+}
+
+/// Item 5: an endpoint URL with a password is rejected without quoting the password.
+#[test]
+fn an_endpoint_password_is_never_echoed() {
+    for url in [
+        "https://user:hunter2@example.com",
+        "http://:hunter2@127.0.0.1:80/",
+        "https://hunter2@example.com/",
+        "https://u:hunter2@[::1",
+    ] {
+        let e = Endpoint::parse(url).unwrap_err().to_string();
+        assert!(!e.contains("hunter2"), "{e}");
+        let e = Client::builder()
+            .region("eu-west-1")
+            .credentials(Credentials::new("a", "b", None::<String>))
+            .env(apigwv2::config::Env::from_vars([
+                ("AWS_ENDPOINT_URL", url),
+                ("HOME", "/nonexistent"),
+            ]))
+            .build()
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("hunter2") && e.contains("AWS_ENDPOINT_URL"), "{e}");
+    }
+}
+
+const ESCAPES: &str = "\u{1b}[2K\r\u{9b}31m\u{7}\u{202e}";
+
+fn assert_printable(text: &str) {
+    assert!(
+        !text
+            .chars()
+            .any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
+        "raw control or bidi character in {text:?}"
+    );
+}
+
+/// Item 6: a service error whose code, message and request id carry terminal escapes is
+/// displayed with them escaped, in one line.
+#[test]
+fn service_text_is_displayed_with_control_characters_escaped() {
+    let body = serde_json::json!({ "message": format!("nope{ESCAPES}fake prompt$ ") }).to_string();
+    let t = Scripted::new(vec![json(
+        400,
+        &[
+            ("x-amzn-ErrorType", "Bad\u{1b}]0;titleException"),
+            ("x-amzn-RequestId", "r\u{1b}[1m"),
+        ],
+        &body,
+    )]);
+    let client = scripted_client(&t, ManualClock::new(SystemTime::now()));
+    let e = client.get_stages(&GetStagesRequest::new("api")).unwrap_err();
+    let text = e.to_string();
+    assert_printable(&text);
+    assert!(text.contains("nope\\u{1b}[2K\\r"), "{text}");
+    // The accessors keep the raw values: they are data, not display.
+    assert!(e.message().unwrap().contains('\u{1b}'));
+    let details = e.service_error().unwrap().to_string();
+    assert_printable(&details);
+    // An undecodable body's reason is escaped too.
+    let t = Scripted::new(vec![json(
+        200,
+        &[],
+        &format!("{{\"items\":[{{\"stageName\":1}}], \"x{ESCAPES}\":1"),
+    )]);
+    let client = scripted_client(&t, ManualClock::new(SystemTime::now()));
+    let e = client.get_stages(&GetStagesRequest::new("api")).unwrap_err();
+    assert_printable(&e.to_string());
+}
+
+/// Item 6: a `nextToken` with control characters is not a token this client will carry
+/// back to the service or print: the page is an invalid response.
+#[test]
+fn a_next_token_with_control_characters_is_an_invalid_response() {
+    for token in ["abc\u{1b}[2K", "a\nb", "a\u{0}b", "x\u{9b}y"] {
+        let body = serde_json::json!({ "items": [{ "stageName": "s" }], "nextToken": token }).to_string();
+        let t = Scripted::new(vec![json(200, &[("x-amzn-RequestId", "r-1")], &body)]);
+        let client = scripted_client(&t, ManualClock::new(SystemTime::now()));
+        let e = client.get_stages(&GetStagesRequest::new("api")).unwrap_err();
+        assert!(matches!(e, Error::InvalidResponse { .. }), "{token:?}: {e:?}");
+        assert!(e.to_string().contains("nextToken"), "{e}");
+        assert_printable(&e.to_string());
+    }
+}
+
+/// Item 7: what the model decodes it can encode again. A timestamp outside the years that
+/// RFC 3339 can write is an invalid response, never a stage that fails to serialize.
+#[test]
+fn timestamps_that_cannot_be_written_back_are_invalid_responses() {
+    for bad in [
+        "-99999999999",
+        "253402300800",
+        "-62167219201",
+        "\"+10000-01-01T00:00:00Z\"",
+        "1e300",
+    ] {
+        let body = format!(r#"{{"items":[{{"stageName":"s","lastUpdatedDate":{bad}}}]}}"#);
+        let t = Scripted::new(vec![json(200, &[], &body)]);
+        let client = scripted_client(&t, ManualClock::new(SystemTime::now()));
+        let e = client.get_stages(&GetStagesRequest::new("api")).unwrap_err();
+        assert!(matches!(e, Error::InvalidResponse { .. }), "{bad}: {e:?}");
+    }
+    // The edges of the range decode and encode.
+    for (good, wire) in [
+        ("253402300799", "9999-12-31T23:59:59Z"),
+        ("-62167219200", "0000-01-01T00:00:00Z"),
+        ("\"0000-01-01T00:00:00+01:00\"", "0000-01-01T00:00:00+01:00"),
+    ] {
+        let body = format!(r#"{{"items":[{{"stageName":"s","createdDate":{good}}}]}}"#);
+        let t = Scripted::new(vec![json(200, &[], &body)]);
+        let client = scripted_client(&t, ManualClock::new(SystemTime::now()));
+        let page = client.get_stages(&GetStagesRequest::new("api")).unwrap();
+        let text = serde_json::to_string(&page.items[0]).unwrap();
+        assert!(text.contains(wire), "{text}");
+    }
+}
+
+/// Item 7, broadly: random stages with random timestamps either fail to decode or encode.
+#[test]
+fn every_decoded_stage_encodes() {
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let mut decoded = 0;
+    for _ in 0..5000 {
+        let n = next();
+        let v: serde_json::Value = match n % 4 {
+            0 => ((next() as i64) >> (next() % 64)).into(),
+            1 => (f64::from_bits(next()) / 1e3).into(),
+            2 => format!(
+                "{:04}-01-01T00:00:00{}",
+                next() % 12000,
+                ["Z", "+23:59", "-23:59"][(n % 3) as usize]
+            )
+            .into(),
+            _ => format!("{}-12-31T23:59:59.999999999-01:00", 9999 + (next() % 3)).into(),
+        };
+        let body = serde_json::json!({ "stageName": "s", "createdDate": v }).to_string();
+        if let Ok(stage) = serde_json::from_str::<Stage>(&body) {
+            decoded += 1;
+            serde_json::to_string(&stage)
+                .unwrap_or_else(|e| panic!("{body} decoded but does not encode: {e}"));
+        }
+    }
+    assert!(
+        decoded > 500,
+        "too few cases decoded ({decoded}) to mean anything"
+    );
+}
+
+static UNIQUE: AtomicUsize = AtomicUsize::new(0);
+
+/// A fresh, empty directory under the temp dir.
+#[allow(dead_code)]
+fn temp_dir(tag: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "apigwv2-hostile-{tag}-{}-{}",
+        std::process::id(),
+        UNIQUE.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
