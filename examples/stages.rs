@@ -136,9 +136,73 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
     Ok(Some(a))
 }
 
-/// A short error sentence for stderr: the error's own, which names code, status and request id.
+/// A short error sentence for stderr: the error's own, which names code, status and request
+/// id, with any control characters from the server already escaped.
 fn report(e: &Error) -> String {
     format!("stages: {e}")
+}
+
+/// Characters that must not reach a terminal raw: controls (ESC, CSI, line breaks, ...) and
+/// the invisible marks that reorder a line.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Text from the service, made safe for a terminal: such characters become `\u{..}`.
+fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if needs_escape(c) {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The token quoted for a POSIX shell, so that the suggested command can be pasted as is:
+/// `'...'`, with each `'` written as `'\''`. `None` for a token that cannot be shown.
+fn shell_quoted(token: &str) -> Option<String> {
+    if token.chars().any(needs_escape) {
+        return None;
+    }
+    Some(format!("'{}'", token.replace('\'', "'\\''")))
+}
+
+/// JSON output as serde_json writes it, except that DEL, C1 controls and bidirectional
+/// marks, which JSON allows raw, are written as `\uXXXX` too: the same JSON value, safe
+/// on a terminal.
+struct TerminalSafeJson;
+
+impl serde_json::ser::Formatter for TerminalSafeJson {
+    fn write_string_fragment<W: ?Sized + Write>(&mut self, w: &mut W, fragment: &str) -> std::io::Result<()> {
+        let mut rest = fragment;
+        while let Some(i) = rest.find(needs_escape) {
+            w.write_all(rest[..i].as_bytes())?;
+            let c = rest[i..].chars().next().unwrap_or_default();
+            write!(w, "\\u{:04x}", u32::from(c))?;
+            rest = &rest[i + c.len_utf8()..];
+        }
+        w.write_all(rest.as_bytes())
+    }
+}
+
+/// One line of JSON, or an error sentence.
+fn json_line(value: &impl serde::Serialize) -> Result<String, String> {
+    let mut buf = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, TerminalSafeJson);
+    value.serialize(&mut ser).map_err(|e| {
+        format!(
+            "stages: could not write the output as JSON: {}",
+            printable(&e.to_string())
+        )
+    })?;
+    String::from_utf8(buf).map_err(|_| "stages: the JSON output is not UTF-8".to_owned())
 }
 
 fn utc(t: Option<time::OffsetDateTime>) -> String {
@@ -176,14 +240,16 @@ fn print_table(out: &mut impl Write, stages: &[Stage], width: Option<usize>) -> 
         .iter()
         .map(|s| {
             [
-                s.stage_name.clone(),
-                s.deployment_id.clone().unwrap_or_else(|| "-".into()),
+                printable(&s.stage_name),
+                s.deployment_id.as_deref().map_or_else(|| "-".into(), printable),
                 s.auto_deploy.map_or("-".into(), |b| b.to_string()),
                 utc(s.last_updated_date),
-                s.description
-                    .clone()
-                    .unwrap_or_default()
-                    .replace(['\n', '\r', '\t'], " "),
+                printable(
+                    &s.description
+                        .clone()
+                        .unwrap_or_default()
+                        .replace(['\n', '\r', '\t'], " "),
+                ),
             ]
         })
         .collect();
@@ -264,7 +330,13 @@ fn run(client: &Client, api_id: &str, args: &Args) -> ExitCode {
             Ok(stage) => {
                 count += 1;
                 if output == Output::Jsonl {
-                    let line = serde_json::to_string(&stage).expect("stages serialize");
+                    let line = match json_line(&stage) {
+                        Ok(line) => line,
+                        Err(msg) => {
+                            eprintln!("{msg}");
+                            return ExitCode::from(1);
+                        }
+                    };
                     if writeln!(out, "{line}").is_err() {
                         return ExitCode::from(1);
                     }
@@ -293,10 +365,13 @@ fn run(client: &Client, api_id: &str, args: &Args) -> ExitCode {
     let resume = it.resume_token().map(str::to_owned);
     let written = match output {
         Output::Jsonl => Ok(()),
-        Output::Json => {
-            let page = GetStagesOutput::new(kept, resume.clone());
-            writeln!(out, "{}", serde_json::to_string(&page).expect("pages serialize"))
-        }
+        Output::Json => match json_line(&GetStagesOutput::new(kept, resume.clone())) {
+            Ok(line) => writeln!(out, "{line}"),
+            Err(msg) => {
+                eprintln!("{msg}");
+                return ExitCode::from(1);
+            }
+        },
         Output::Table => print_table(&mut out, &kept, width),
     };
     if written.and_then(|_| out.flush()).is_err() {
@@ -304,14 +379,14 @@ fn run(client: &Client, api_id: &str, args: &Args) -> ExitCode {
     }
     if let Some(e) = failure {
         eprintln!("{}", report(&e));
-        if let Some(t) = &resume {
-            eprintln!("stages: continue with --starting-token '{t}'");
+        if let Some(t) = resume.as_deref().and_then(shell_quoted) {
+            eprintln!("stages: continue with --starting-token {t}");
         }
         return ExitCode::from(1);
     }
-    if let (Some(t), Some(_)) = (&resume, args.max_items) {
+    if let (Some(t), Some(_)) = (resume.as_deref().and_then(shell_quoted), args.max_items) {
         if output != Output::Json {
-            eprintln!("stages: more stages; continue with --starting-token '{t}'");
+            eprintln!("stages: more stages; continue with --starting-token {t}");
         }
     }
     ExitCode::SUCCESS

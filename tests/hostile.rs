@@ -351,3 +351,109 @@ fn temp_dir(tag: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// The `stages` example binary that `cargo test` built beside the test binaries.
+fn stages_binary() -> std::path::PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().unwrap().parent().unwrap();
+    dir.join("examples")
+        .join(format!("stages{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// Runs the CLI against a gateway with a clean environment: its own HOME, no instance
+/// metadata, no proxy, and the gateway's credentials and endpoint.
+fn run_cli(gw: &LocalApiGateway, args: &[&str], extra_env: &[(&str, &str)]) -> std::process::Output {
+    let home = temp_dir("cli-home");
+    let creds = gw.credentials();
+    let mut cmd = std::process::Command::new(stages_binary());
+    cmd.args(args)
+        .env_clear()
+        .env("HOME", &home)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ACCESS_KEY_ID", creds.access_key_id())
+        .env("AWS_SECRET_ACCESS_KEY", creds.secret_access_key())
+        .env("AWS_REGION", gw.region())
+        .env("AWS_ENDPOINT_URL", gw.endpoint_url())
+        .env("AWS_MAX_ATTEMPTS", "1");
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+/// Items 5 and 6 in the CLI: the resume hint is shell-quoted so that pasting it runs no
+/// command, service text with terminal escapes reaches the terminal escaped, and a
+/// password in `--endpoint-url` is not echoed.
+#[test]
+fn the_cli_quotes_tokens_and_escapes_service_text() {
+    let token = "x'; touch pwned; echo '$(id)`id`\"";
+    let gw = LocalApiGateway::builder().api("a", numbered(4)).start().unwrap();
+    gw.inject(Fault::NextToken(token.into()));
+    let o = run_cli(
+        &gw,
+        &["a", "--page-size", "2", "--max-items", "2", "--output", "jsonl"],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let err = String::from_utf8(o.stderr).unwrap();
+    let quoted = err
+        .trim_end()
+        .strip_prefix("stages: more stages; continue with --starting-token ")
+        .unwrap_or_else(|| panic!("no resume hint in {err:?}"));
+    // The shell reads the quoted word back as exactly the token, and runs nothing.
+    let dir = temp_dir("shell");
+    let echoed = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("printf %s {quoted}"))
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(echoed.stdout).unwrap(), token);
+    assert!(!dir.join("pwned").exists());
+
+    let message = format!("denied{ESCAPES}");
+    let body = serde_json::json!({ "message": message }).to_string();
+    gw.inject(Fault::CustomResponse(403, body));
+    let o = run_cli(&gw, &["a"], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("denied\\u{1b}[2K\\r"), "{err}");
+    assert_printable(err.trim_end());
+
+    let o = run_cli(
+        &gw,
+        &["a", "--endpoint-url", "http://user:hunter2@127.0.0.1:1"],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.contains("user name or password") && !err.contains("hunter2"),
+        "{err}"
+    );
+}
+
+/// Items 6 and 7 in the CLI: stage text with escapes is escaped in the table and in JSON
+/// (as `\uXXXX`, still the same JSON value); nothing in the output panics.
+#[test]
+fn the_cli_prints_hostile_stage_text_safely() {
+    let mut s = Stage::new(format!("evil{ESCAPES}\u{7f}"));
+    s.description = Some(format!("d{ESCAPES}"));
+    s.deployment_id = Some("dep\u{1b}[31m".into());
+    let gw = LocalApiGateway::builder()
+        .api("a", vec![s.clone()])
+        .start()
+        .unwrap();
+    for format in ["table", "jsonl", "json"] {
+        let o = run_cli(&gw, &["a", "--output", format], &[]);
+        assert_eq!(o.status.code(), Some(0), "{format}");
+        let out = String::from_utf8(o.stdout).unwrap();
+        for line in out.lines() {
+            assert_printable(line);
+        }
+        if format == "jsonl" {
+            let back: Stage = serde_json::from_str(out.trim_end()).unwrap();
+            assert_eq!(back, s);
+        }
+    }
+}
