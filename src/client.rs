@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::profile_file::ProfileSet;
-use crate::config::{configured_endpoint_with_source, validate_region, Endpoint, Env};
+use crate::config::{configured_endpoint_parsed, validate_region, Endpoint, Env};
 use crate::credentials::{
     Credentials, DefaultChain, EnvironmentProvider, ProvideCredentials, DEFAULT_PROVIDER_TIMEOUT,
 };
@@ -507,10 +507,8 @@ impl ClientBuilder {
         };
         let endpoint = match self.endpoint_url {
             Some(url) => Endpoint::parse(&url)?,
-            None => match configured_endpoint_with_source(&env, &profiles, "APIGATEWAYV2", "apigatewayv2") {
-                Some((source, url)) => Endpoint::parse(&url).map_err(|e| Error::Config {
-                    message: format!("{source}: {}", e.message().unwrap_or_default()),
-                })?,
+            None => match configured_endpoint_parsed(&env, &profiles, "APIGATEWAYV2", "apigatewayv2")? {
+                Some(endpoint) => endpoint,
                 None => Endpoint::resolve(&region, fips, dual)?,
             },
         };

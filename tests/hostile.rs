@@ -457,3 +457,109 @@ fn the_cli_prints_hostile_stage_text_safely() {
         }
     }
 }
+
+/// A HOME with `~/.aws/config` holding `config`.
+fn home_with_config(config: &str) -> std::path::PathBuf {
+    let home = temp_dir("home");
+    std::fs::create_dir_all(home.join(".aws/sso/cache")).unwrap();
+    std::fs::write(home.join(".aws/config"), config).unwrap();
+    home
+}
+
+fn chain_env(home: &std::path::Path, vars: &[(&str, &str)]) -> apigwv2::config::Env {
+    let mut all: Vec<(String, String)> = vec![
+        ("HOME".into(), home.to_string_lossy().into_owned()),
+        ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
+    ];
+    all.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    apigwv2::config::Env::from_vars(all)
+}
+
+/// Item 8: `sso_region` goes into the portal's host name. `x@127.0.0.1:PORT/` would send
+/// the SSO bearer token to that host; it is refused as a region, and nothing is sent.
+#[test]
+fn a_region_in_disguise_never_becomes_a_host() {
+    use apigwv2::credentials::{DefaultChain, ProvideCredentials};
+    use sha1::Digest;
+    let listener = common::fake::FakeServer::start(|_| (200, "{}".into()));
+    let port = listener.url.rsplit(':').next().unwrap().to_owned();
+    let start_url = "https://example.awsapps.com/start";
+    let home = home_with_config(&format!(
+        "[default]\nsso_start_url = {start_url}\nsso_region = x@127.0.0.1:{port}/\n\
+         sso_account_id = 111122223333\nsso_role_name = Admin\n"
+    ));
+    let cache = home.join(".aws/sso/cache").join(format!(
+        "{}.json",
+        hex::encode(sha1::Sha1::digest(start_url.as_bytes()))
+    ));
+    std::fs::write(
+        &cache,
+        r#"{"accessToken":"BEARERSECRET","expiresAt":"2999-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    let chain = DefaultChain::new(chain_env(&home, &[]), "eu-west-1").unwrap();
+    let e = chain.provide_credentials().unwrap_err().to_string();
+    assert!(
+        e.contains("sso_region") && e.contains("not a valid region"),
+        "{e}"
+    );
+    assert!(!e.contains("BEARERSECRET"), "{e}");
+    assert!(
+        listener.requests().is_empty(),
+        "the bearer token went to the disguised host"
+    );
+
+    // The chain's own region, and the region of the client's endpoint, likewise.
+    let e = DefaultChain::new(chain_env(&home, &[]), format!("x@127.0.0.1:{port}/")).unwrap_err();
+    assert!(e.to_string().contains("not a valid region"), "{e}");
+    assert!(Endpoint::resolve("us-east-1.evil.example", false, false).is_err());
+    assert!(listener.requests().is_empty());
+}
+
+/// Item 8: STS and SSO overrides go through the service's URL rules, so a password in
+/// them is refused without being echoed, and the error names the variable.
+#[test]
+fn sts_and_sso_overrides_follow_the_endpoint_rules() {
+    use apigwv2::credentials::{DefaultChain, ProvideCredentials};
+    let home = home_with_config("");
+    let token = home.join("token");
+    std::fs::write(&token, "WEBIDENTITYTOKEN").unwrap();
+    let token = token.to_string_lossy().into_owned();
+    for (var, url) in [
+        ("AWS_ENDPOINT_URL_STS", "http://user:hunter2@127.0.0.1:1"),
+        ("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1/?x=1"),
+        ("AWS_ENDPOINT_URL", "ftp://127.0.0.1:1"),
+    ] {
+        let env = chain_env(
+            &home,
+            &[
+                ("AWS_WEB_IDENTITY_TOKEN_FILE", &token),
+                ("AWS_ROLE_ARN", "arn:aws:iam::1:role/r"),
+                (var, url),
+            ],
+        );
+        let e = DefaultChain::new(env, "eu-west-1")
+            .unwrap()
+            .provide_credentials()
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(var) && e.contains("endpoint URL"), "{e}");
+        assert!(!e.contains("hunter2") && !e.contains("WEBIDENTITYTOKEN"), "{e}");
+    }
+    let env = chain_env(
+        &home,
+        &[(
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "http://user:hunter2@127.0.0.1:1/creds",
+        )],
+    );
+    let e = DefaultChain::new(env, "eu-west-1")
+        .unwrap()
+        .provide_credentials()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("user name or password") && !e.contains("hunter2"),
+        "{e}"
+    );
+}

@@ -11,7 +11,8 @@ use crate::error::Error;
 /// let e = Endpoint::parse("http://127.0.0.1:4566/prefix/").unwrap();
 /// assert_eq!(e.host_header(), "127.0.0.1:4566");
 /// assert_eq!(e.url("/v2/apis"), "http://127.0.0.1:4566/prefix/v2/apis");
-/// assert_eq!(Endpoint::for_region("cn-north-1").to_string(), "https://apigateway.cn-north-1.amazonaws.com.cn");
+/// assert_eq!(Endpoint::for_region("cn-north-1").unwrap().to_string(), "https://apigateway.cn-north-1.amazonaws.com.cn");
+/// assert!(Endpoint::for_region("x@127.0.0.1:9/").is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
@@ -24,10 +25,10 @@ pub struct Endpoint {
 
 impl Endpoint {
     /// The default endpoint for a region: `https://apigateway.{region}.amazonaws.com`, or
-    /// the region's partition's suffix (`.amazonaws.com.cn` in China, ...). The region must
-    /// already be valid.
-    pub fn for_region(region: &str) -> Self {
-        Self::resolve(region, false, false).expect("plain endpoints exist in every partition")
+    /// the region's partition's suffix (`.amazonaws.com.cn` in China, ...). A region that
+    /// cannot be a DNS label is an [`Error::Config`].
+    pub fn for_region(region: &str) -> Result<Self, Error> {
+        Self::resolve(region, false, false)
     }
 
     /// The service's endpoint rules: `https://apigateway[-fips].{region}.{suffix}`, where
@@ -42,6 +43,8 @@ impl Endpoint {
     /// assert!(Endpoint::resolve("us-iso-east-1", false, true).is_err());
     /// ```
     pub fn resolve(region: &str, fips: bool, dual_stack: bool) -> Result<Self, Error> {
+        // The region becomes part of a host name: `x@evil:1/` must not.
+        super::validate_region(region)?;
         // (region prefix, partition, DNS suffix, dual-stack suffix if supported)
         const PARTITIONS: &[(&str, &str, &str, Option<&str>)] = &[
             ("us-gov-", "aws-us-gov", "amazonaws.com", Some("api.aws")),
@@ -310,16 +313,20 @@ mod tests {
         ] {
             assert!(Endpoint::resolve(region, false, true).is_err());
         }
+        for hostile in ["x@127.0.0.1:9/", "evil.com/", "us-east-1.evil.com", "", "a b"] {
+            let e = Endpoint::resolve(hostile, false, false).unwrap_err();
+            assert!(e.to_string().contains("not a valid region"), "{e}");
+        }
     }
 
     #[test]
     fn region_defaults() {
         assert_eq!(
-            Endpoint::for_region("us-east-1").to_string(),
+            Endpoint::for_region("us-east-1").unwrap().to_string(),
             "https://apigateway.us-east-1.amazonaws.com"
         );
         assert_eq!(
-            Endpoint::for_region("cn-northwest-1").host_header(),
+            Endpoint::for_region("cn-northwest-1").unwrap().host_header(),
             "apigateway.cn-northwest-1.amazonaws.com.cn"
         );
     }

@@ -93,17 +93,25 @@ pub(crate) fn ignore_configured_endpoints(env: &Env, profiles: &profile_file::Pr
 /// The endpoint configured for a service, as the AWS CLI finds it: `AWS_ENDPOINT_URL_<ID>`,
 /// then `AWS_ENDPOINT_URL`, then the profile's `services` section (`<key> = ` then
 /// `endpoint_url = ...`), then the profile's `endpoint_url`. `None` when nothing is set or
-/// configured endpoints are ignored.
-pub(crate) fn configured_endpoint(
+/// configured endpoints are ignored. It is parsed by the same URL rules as every endpoint;
+/// an invalid URL is an error that names where it came from (and never its user-info).
+pub(crate) fn configured_endpoint_parsed(
     env: &Env,
     profiles: &profile_file::ProfileSet,
     env_id: &str,
     services_key: &str,
-) -> Option<String> {
-    configured_endpoint_with_source(env, profiles, env_id, services_key).map(|(_, url)| url)
+) -> Result<Option<Endpoint>, crate::error::Error> {
+    let Some((source, url)) = configured_endpoint_with_source(env, profiles, env_id, services_key) else {
+        return Ok(None);
+    };
+    Endpoint::parse(&url)
+        .map(Some)
+        .map_err(|e| crate::error::Error::Config {
+            message: format!("{source}: {}", e.message().unwrap_or_default()),
+        })
 }
 
-/// As [`configured_endpoint`], with where the value came from, for error messages.
+/// As [`configured_endpoint_parsed`], unparsed, with where the value came from.
 pub(crate) fn configured_endpoint_with_source(
     env: &Env,
     profiles: &profile_file::ProfileSet,

@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime};
 use super::{container, imds, process, sso, sts};
 use crate::clock::{Clock, SystemClock};
 use crate::config::profile_file::{sso_cache_dir, ProfileSet, Properties};
-use crate::config::{configured_endpoint, Env};
+use crate::config::{configured_endpoint_parsed, validate_region, Endpoint, Env};
 use crate::credentials::{Credentials, EnvironmentProvider, ProvideCredentials};
 use crate::error::Error;
 
@@ -47,13 +47,16 @@ struct Context {
 
 impl DefaultChain {
     /// A chain over this environment (and the files it points at), signing STS calls for
-    /// `region`. Reads the profile files now: a malformed file is an error here.
+    /// `region`. Reads the profile files now: a malformed file, or a region that cannot be
+    /// part of a host name, is an error here.
     pub fn new(env: Env, region: impl Into<String>) -> Result<Self, Error> {
+        let region = region.into();
+        validate_region(&region)?;
         let profiles = Arc::new(ProfileSet::load(&env)?);
         Ok(Self::with_profiles(
             env,
             profiles,
-            region.into(),
+            region,
             DEFAULT_PROVIDER_TIMEOUT,
             Arc::new(SystemClock),
         ))
@@ -163,24 +166,28 @@ impl Context {
         self.clock.now()
     }
 
-    fn sts_endpoint(&self) -> sts::StsEndpoint {
+    fn sts_endpoint(&self) -> Result<sts::StsEndpoint, Error> {
         let region = if self.region.is_empty() {
             "us-east-1"
         } else {
             &self.region
         };
-        let url = configured_endpoint(&self.env, &self.profiles, "STS", "sts").unwrap_or_else(|| {
-            let suffix = if region.starts_with("cn-") {
-                "amazonaws.com.cn"
-            } else {
-                "amazonaws.com"
-            };
-            format!("https://sts.{region}.{suffix}")
-        });
-        sts::StsEndpoint {
-            url,
+        validate_region(region)?;
+        let endpoint = match configured_endpoint_parsed(&self.env, &self.profiles, "STS", "sts")? {
+            Some(e) => e,
+            None => {
+                let suffix = if region.starts_with("cn-") {
+                    "amazonaws.com.cn"
+                } else {
+                    "amazonaws.com"
+                };
+                Endpoint::parse(&format!("https://sts.{region}.{suffix}"))?
+            }
+        };
+        Ok(sts::StsEndpoint {
+            endpoint,
             region: region.to_owned(),
-        }
+        })
     }
 
     fn session_name(&self, configured: Option<String>) -> String {
@@ -198,7 +205,7 @@ impl Context {
             message: format!("web identity: the token file {file}: {e}"),
         })?;
         sts::assume_role_with_web_identity(
-            &self.sts_endpoint(),
+            &self.sts_endpoint()?,
             role,
             &self.session_name(session),
             token.trim(),
@@ -263,7 +270,7 @@ impl Context {
             };
             let session = self.session_name(session);
             return sts::assume_role(
-                &self.sts_endpoint(),
+                &self.sts_endpoint()?,
                 &source,
                 &sts::AssumeRole {
                     role_arn: role,
@@ -329,8 +336,14 @@ impl Context {
         };
         let account_id = get("sso_account_id").ok_or_else(|| fail("no sso_account_id".into()))?;
         let role_name = get("sso_role_name").ok_or_else(|| fail("no sso_role_name".into()))?;
-        let portal_url = configured_endpoint(&self.env, &self.profiles, "SSO", "sso")
-            .unwrap_or_else(|| format!("https://portal.sso.{sso_region}.amazonaws.com"));
+        // sso_region becomes part of a host name: `x@127.0.0.1:9/` must not.
+        validate_region(&sso_region)
+            .map_err(|e| fail(format!("sso_region: {}", e.message().unwrap_or_default())))?;
+        let portal = match configured_endpoint_parsed(&self.env, &self.profiles, "SSO", "sso")? {
+            Some(e) => e,
+            None => Endpoint::parse(&format!("https://portal.sso.{sso_region}.amazonaws.com"))?,
+        };
+        let portal_url = portal.to_string();
         let cache_dir =
             sso_cache_dir(&self.env).ok_or_else(|| fail("no home directory for ~/.aws/sso/cache".into()))?;
         sso::credentials(

@@ -42,6 +42,12 @@ pub(crate) fn endpoint(env: &Env) -> Result<Option<String>, Error> {
     let bad = |why: &str| Error::InvalidCredentials {
         message: format!("container credentials: AWS_CONTAINER_CREDENTIALS_FULL_URI {why}"),
     };
+    let authority = full
+        .split_once("://")
+        .map_or("", |(_, r)| r.split('/').next().unwrap_or(r));
+    if authority.contains('@') {
+        return Err(bad("must not contain a user name or password"));
+    }
     if let Some(rest) = full.strip_prefix("http://") {
         let authority = rest.split('/').next().unwrap_or("");
         let host = match authority.rsplit_once(':') {

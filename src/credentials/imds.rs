@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::http::send;
 use super::parse::credentials_json;
-use crate::config::Env;
+use crate::config::{Endpoint, Env};
 use crate::credentials::Credentials;
 use crate::error::Error;
 
@@ -19,15 +19,23 @@ pub(crate) fn disabled(env: &Env) -> bool {
         .is_some_and(|v| v.eq_ignore_ascii_case("true"))
 }
 
-fn base(env: &Env) -> String {
-    env.get("AWS_EC2_METADATA_SERVICE_ENDPOINT")
-        .unwrap_or("http://169.254.169.254")
-        .trim_end_matches('/')
-        .to_owned()
+/// The base URL, checked by the same rules as every endpoint (no user-info, a valid host).
+fn base(env: &Env) -> Result<String, Error> {
+    match env.get("AWS_EC2_METADATA_SERVICE_ENDPOINT") {
+        None => Ok("http://169.254.169.254".to_owned()),
+        Some(url) => Endpoint::parse(url)
+            .map(|e| e.to_string())
+            .map_err(|e| Error::InvalidCredentials {
+                message: format!(
+                    "EC2 instance metadata: AWS_EC2_METADATA_SERVICE_ENDPOINT: {}",
+                    e.message().unwrap_or_default()
+                ),
+            }),
+    }
 }
 
 fn get(env: &Env, what: &str, path: &str) -> Result<String, Error> {
-    let base = base(env);
+    let base = base(env)?;
     let fail = |why: String| Error::InvalidCredentials {
         message: format!("EC2 instance metadata ({base}): {why}"),
     };

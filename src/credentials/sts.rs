@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime};
 use super::http::send;
 use super::parse::parse_expiration;
 use super::xml;
+use crate::config::Endpoint;
 use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::sigv4::{self, uri_encode, SignableRequest, SigningParams};
@@ -13,7 +14,7 @@ use crate::sigv4::{self, uri_encode, SignableRequest, SigningParams};
 /// Where STS is and which region to sign for.
 #[derive(Debug, Clone)]
 pub(crate) struct StsEndpoint {
-    pub url: String,
+    pub endpoint: Endpoint,
     pub region: String,
 }
 
@@ -25,9 +26,14 @@ fn form(params: &[(&str, &str)]) -> String {
         .join("&")
 }
 
-fn host_of(url: &str) -> &str {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    rest.split('/').next().unwrap_or(rest)
+impl StsEndpoint {
+    /// The request path: the endpoint's base path, or `/`.
+    fn path(&self) -> &str {
+        match self.endpoint.base_path() {
+            "" => "/",
+            p => p,
+        }
+    }
 }
 
 /// Reads an STS answer: the credentials of a success, or the error's code and message.
@@ -103,12 +109,10 @@ pub(crate) fn assume_role(
         params.push(("DurationSeconds", d));
     }
     let body = form(&params);
-    let host = host_of(&endpoint.url);
+    let host = endpoint.endpoint.host_header();
     let content_type = "application/x-www-form-urlencoded; charset=utf-8";
-    let path = endpoint
-        .url
-        .split_once("://")
-        .map_or("/", |(_, r)| r.find('/').map_or("/", |i| &r[i..]));
+    let path = endpoint.path();
+    let url = endpoint.endpoint.url_for_path(path);
     let headers = [("host", host), ("content-type", content_type)];
     let req = SignableRequest {
         method: "POST",
@@ -125,14 +129,7 @@ pub(crate) fn assume_role(
     for (n, v) in signed.headers() {
         all.push((n, v));
     }
-    let resp = send(
-        "STS AssumeRole",
-        "POST",
-        &endpoint.url,
-        &all,
-        body.into_bytes(),
-        timeout,
-    )?;
+    let resp = send("STS AssumeRole", "POST", &url, &all, body.into_bytes(), timeout)?;
     read_response(&format!("STS AssumeRole {}", p.role_arn), resp.status, &resp.body)
 }
 
@@ -154,7 +151,7 @@ pub(crate) fn assume_role_with_web_identity(
     let resp = send(
         "STS AssumeRoleWithWebIdentity",
         "POST",
-        &endpoint.url,
+        &endpoint.endpoint.url_for_path(endpoint.path()),
         &headers,
         body.into_bytes(),
         timeout,
