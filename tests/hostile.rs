@@ -563,3 +563,111 @@ fn sts_and_sso_overrides_follow_the_endpoint_rules() {
         "{e}"
     );
 }
+
+/// True when the process is gone (or a zombie waiting for its new parent to reap it).
+#[cfg(unix)]
+fn process_is_gone(pid: &str) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        Ok(stat) => stat
+            .rsplit(')')
+            .next()
+            .is_some_and(|rest| rest.trim_start().starts_with('Z')),
+    }
+}
+
+/// Waits (bounded) for a process to be gone.
+#[cfg(unix)]
+fn wait_gone(pid: &str) -> bool {
+    for _ in 0..200 {
+        if process_is_gone(pid) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    false
+}
+
+/// A profile whose `credential_process` runs `script`, and the chain over it.
+#[cfg(unix)]
+fn process_chain(
+    script: &str,
+    timeout: Duration,
+) -> (apigwv2::credentials::DefaultChain, std::path::PathBuf) {
+    let home = home_with_config("");
+    let path = home.join("helper.sh");
+    std::fs::write(&path, script.replace("$DIR", &home.to_string_lossy())).unwrap();
+    std::fs::write(
+        home.join(".aws/config"),
+        format!("[default]\ncredential_process = sh {}\n", path.display()),
+    )
+    .unwrap();
+    let chain = apigwv2::credentials::DefaultChain::new(chain_env(&home, &[]), "eu-west-1")
+        .unwrap()
+        .with_timeout(timeout);
+    (chain, home)
+}
+
+/// Item 3: a helper that prints its answer and leaves a background child holding stdout.
+/// The answer is used as soon as the helper exits, well inside the provider timeout, and
+/// the child it left (in the helper's process group) does not live on.
+#[cfg(unix)]
+#[test]
+fn credential_process_answers_without_waiting_for_a_lingering_child() {
+    use apigwv2::credentials::ProvideCredentials;
+    let (chain, home) = process_chain(
+        "sleep 60 &\necho $! > $DIR/child.pid\n\
+         printf '%s\\n' '{\"Version\":1,\"AccessKeyId\":\"AKIDPROC\",\"SecretAccessKey\":\"s\"}'\n",
+        Duration::from_secs(20),
+    );
+    let started = std::time::Instant::now();
+    let creds = chain.provide_credentials().unwrap();
+    assert_eq!(creds.access_key_id(), "AKIDPROC");
+    // The bound that matters: the call ended before its own timeout, not when the child
+    // closed the pipe 60 s later.
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    let pid = std::fs::read_to_string(home.join("child.pid")).unwrap();
+    assert!(
+        wait_gone(pid.trim()),
+        "the helper's background child {pid} lives on"
+    );
+}
+
+/// Item 3: at the timeout the whole process group is killed, not only `sh`.
+#[cfg(unix)]
+#[test]
+fn credential_process_timeout_kills_the_whole_group() {
+    use apigwv2::credentials::ProvideCredentials;
+    let (chain, home) = process_chain(
+        "sleep 60 &\necho $! > $DIR/child.pid\nwait\n",
+        Duration::from_millis(500),
+    );
+    let e = chain.provide_credentials().unwrap_err().to_string();
+    assert!(e.contains("did not finish within 500ms"), "{e}");
+    let pid = std::fs::read_to_string(home.join("child.pid")).unwrap();
+    assert!(
+        wait_gone(pid.trim()),
+        "the helper's child {pid} outlived the timeout"
+    );
+}
+
+/// Item 3: stderr of a failing helper is reported escaped, on one line.
+#[cfg(unix)]
+#[test]
+fn credential_process_errors_are_printable() {
+    use apigwv2::credentials::ProvideCredentials;
+    let (chain, _home) = process_chain(
+        "printf 'bad\\033[2K\\rthing\\n' >&2\nexit 3\n",
+        Duration::from_secs(10),
+    );
+    let e = chain.provide_credentials().unwrap_err().to_string();
+    assert!(
+        e.contains("exited with exit status: 3: bad\\u{1b}[2K\\rthing"),
+        "{e}"
+    );
+    assert_printable(&e);
+}

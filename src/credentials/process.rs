@@ -1,68 +1,72 @@
 //! `credential_process`: runs the configured command and reads its JSON (version 1) from
-//! stdout, bounded by the provider timeout (the child is killed past it).
+//! stdout, within a deadline that covers the whole call.
+//!
+//! The helper runs in a process group of its own (on Unix). At the deadline the whole
+//! group is killed and the helper reaped, so a helper that forks cannot outlive the call;
+//! and once the helper itself has exited its answer is used at once, even when a child it
+//! left behind still holds stdout open (the pipe is then never waited for).
 
 use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::parse::credentials_json;
 use crate::credentials::Credentials;
 use crate::error::Error;
+use crate::redact::Escaped;
+
+/// How long the output pipes may stay open after the helper exited before what was read
+/// is used anyway: long enough for the helper's last write to be read.
+const DRAIN_AFTER_EXIT: Duration = Duration::from_millis(200);
+/// The most read from stdout and stderr.
+const MAX_STDOUT: u64 = 1024 * 1024;
+const MAX_STDERR: u64 = 64 * 1024;
 
 pub(crate) fn run(command: &str, timeout: Duration) -> Result<Credentials, Error> {
+    let deadline = Instant::now() + timeout;
     let fail = |why: String| Error::InvalidCredentials {
         message: format!("credential_process: {why}"),
     };
-    let (shell, flag) = if cfg!(windows) {
-        ("cmd", "/C")
-    } else {
-        ("sh", "-c")
-    };
-    let mut child = Command::new(shell)
-        .arg(flag)
-        .arg(command)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| fail(format!("could not start: {e}")))?;
-    let mut stdout = child.stdout.take().expect("piped");
-    let mut stderr = child.stderr.take().expect("piped");
-    let out_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = stdout.by_ref().take(1024 * 1024).read_to_end(&mut buf);
-        buf
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = stderr.by_ref().take(64 * 1024).read_to_end(&mut buf);
-        buf
-    });
-    let started = Instant::now();
+    let mut child = spawn(command).map_err(|e| fail(format!("could not start: {e}")))?;
+    let (out, out_done) = drain(child.stdout.take(), MAX_STDOUT);
+    let (err, err_done) = drain(child.stderr.take(), MAX_STDERR);
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() >= timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(fail(format!("did not finish within {timeout:?} and was stopped")));
+            Ok(None) if Instant::now() >= deadline => {
+                kill_group(&mut child);
+                return Err(fail(format!(
+                    "did not finish within {timeout:?}; it and its children were stopped"
+                )));
             }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(e) => return Err(fail(format!("could not wait for it: {e}"))),
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => {
+                kill_group(&mut child);
+                return Err(fail(format!("could not wait for it: {e}")));
+            }
         }
     };
-    let out = out_reader.join().unwrap_or_default();
-    let err = err_reader.join().unwrap_or_default();
+    // The helper has exited. Its output is complete once the pipes close; a child it left
+    // in the background may keep them open, so wait only briefly, then stop that group.
+    let grace = deadline
+        .saturating_duration_since(Instant::now())
+        .min(DRAIN_AFTER_EXIT);
+    let until = Instant::now() + grace;
+    let closed = out_done.recv_timeout(grace).is_ok()
+        && err_done
+            .recv_timeout(until.saturating_duration_since(Instant::now()))
+            .is_ok();
+    if !closed {
+        kill_group(&mut child);
+    }
+    let out = take(&out);
     if !status.success() {
+        let err = take(&err);
         let msg = String::from_utf8_lossy(&err);
-        let first = msg
-            .lines()
-            .next()
-            .unwrap_or("")
-            .chars()
-            .take(200)
-            .collect::<String>();
-        return Err(fail(format!("exited with {status}: {first}")));
+        let first: String = msg.lines().next().unwrap_or("").chars().take(200).collect();
+        return Err(fail(format!("exited with {status}: {}", Escaped(&first))));
     }
     let v: serde_json::Value =
         crate::operation::parse_json(&out).map_err(|_| fail("its output is not JSON".into()))?;
@@ -70,4 +74,86 @@ pub(crate) fn run(command: &str, timeout: Duration) -> Result<Credentials, Error
         return Err(fail("its output must have \"Version\": 1".into()));
     }
     credentials_json("credential_process", &out)
+}
+
+fn spawn(command: &str) -> std::io::Result<Child> {
+    let (shell, flag) = if cfg!(windows) {
+        ("cmd", "/C")
+    } else {
+        ("sh", "-c")
+    };
+    let mut cmd = Command::new(shell);
+    cmd.arg(flag)
+        .arg(command)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // A new group whose id is the helper's pid: the whole tree can be killed at once.
+        cmd.process_group(0);
+    }
+    cmd.spawn()
+}
+
+/// Reads a pipe on a thread of its own into a shared buffer (up to `limit` bytes), and
+/// signals when the pipe closed. The caller never joins the thread: it takes what was read
+/// whenever it decides to, so a pipe held open by a stray process cannot block it.
+fn drain(pipe: Option<impl Read + Send + 'static>, limit: u64) -> (Arc<Mutex<Vec<u8>>>, mpsc::Receiver<()>) {
+    let buf = Arc::new(Mutex::new(Vec::new()));
+    let (done, closed) = mpsc::channel();
+    let shared = Arc::clone(&buf);
+    match pipe {
+        Some(pipe) => {
+            std::thread::spawn(move || {
+                let mut pipe = pipe.take(limit);
+                let mut chunk = [0u8; 8192];
+                loop {
+                    match pipe.read(&mut chunk) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => shared
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let _ = done.send(());
+            });
+        }
+        None => {
+            let _ = done.send(());
+        }
+    }
+    (buf, closed)
+}
+
+fn take(buf: &Mutex<Vec<u8>>) -> Vec<u8> {
+    std::mem::take(&mut *buf.lock().unwrap_or_else(|p| p.into_inner()))
+}
+
+/// Kills the helper's whole process group (on Unix), then the helper itself, and reaps it.
+fn kill_group(child: &mut Child) {
+    #[cfg(unix)]
+    {
+        // std has no killpg; the shell's `kill` takes a negative id for a group. It is
+        // spawned with a bounded wait, so a broken `sh` cannot hang the call either.
+        let group = format!("-{}", child.id());
+        if let Ok(mut k) = Command::new("sh")
+            .args(["-c", "kill -KILL \"$0\" 2>/dev/null", &group])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+        {
+            let until = Instant::now() + Duration::from_secs(2);
+            while matches!(k.try_wait(), Ok(None)) && Instant::now() < until {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            let _ = k.kill();
+            let _ = k.wait();
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
