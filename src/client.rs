@@ -160,14 +160,29 @@ impl Client {
         let mut skew_corrected = false;
         loop {
             attempts += 1;
-            let remaining = inner.operation_timeout.saturating_sub(started.elapsed());
-            let credentials = inner.credentials.provide_credentials()?;
+            let deadline = crate::clock::deadline_after(started, inner.operation_timeout);
+            let credentials = inner.credentials.provide_credentials_until(deadline)?;
             credentials.validate()?;
             if let Some(limiter) = &inner.limiter {
                 let wait = limiter.acquire(Instant::now());
                 if !wait.is_zero() {
-                    inner.sleeper.sleep(wait.min(remaining));
+                    inner
+                        .sleeper
+                        .sleep(wait.min(deadline.saturating_duration_since(Instant::now())));
                 }
+            }
+            // Credentials and the rate limiter count against the deadline too.
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                return Err(Error::Transport {
+                    operation: O::NAME,
+                    kind: crate::error::TransportErrorKind::Timeout,
+                    message: format!(
+                        "the call's deadline of {:?} passed before the request could be sent",
+                        inner.operation_timeout
+                    ),
+                    attempts: attempts - 1,
+                });
             }
             let mut http = self.sign(&request, &credentials, self.signing_time()?);
             http.timeout = Some(inner.attempt_timeout.min(remaining));

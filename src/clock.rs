@@ -41,6 +41,15 @@ pub(crate) fn to_datetime(t: SystemTime) -> Option<time::OffsetDateTime> {
     (0..=9999).contains(&dt.year()).then_some(dt)
 }
 
+/// `start + d`, or a year ahead when that overflows (a "no limit" setting such as
+/// `Duration::MAX`).
+pub(crate) fn deadline_after(start: std::time::Instant, d: std::time::Duration) -> std::time::Instant {
+    start
+        .checked_add(d)
+        .or_else(|| start.checked_add(std::time::Duration::from_secs(365 * 86_400)))
+        .unwrap_or(start)
+}
+
 /// `t` moved by `offset_ms` milliseconds (either way), or `None` when that overflows.
 pub(crate) fn offset_by_ms(t: SystemTime, offset_ms: i64) -> Option<SystemTime> {
     let d = std::time::Duration::from_millis(offset_ms.unsigned_abs());

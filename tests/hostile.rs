@@ -671,3 +671,107 @@ fn credential_process_errors_are_printable() {
     );
     assert_printable(&e);
 }
+
+/// A client for `gw` whose credentials come from the default chain over `env`, with this
+/// call deadline.
+fn chain_client(gw: &LocalApiGateway, env: apigwv2::config::Env, deadline: Duration) -> Client {
+    Client::builder()
+        .env(env)
+        .region(gw.region())
+        .endpoint_url(gw.endpoint_url())
+        .operation_timeout(deadline)
+        .retry_config(RetryConfig::disabled())
+        .build()
+        .unwrap()
+}
+
+/// Item 10: the call's deadline covers finding credentials. A `credential_process` that
+/// takes 8 s, within its own 30 s provider timeout, cannot hold a 500 ms call for 8 s.
+#[cfg(unix)]
+#[test]
+fn the_call_deadline_bounds_a_slow_credential_process() {
+    let gw = LocalApiGateway::builder().api("a", numbered(1)).start().unwrap();
+    let home = home_with_config("");
+    std::fs::write(
+        home.join(".aws/config"),
+        "[default]\ncredential_process = sh -c 'sleep 8 && echo {}'\n",
+    )
+    .unwrap();
+    let client = chain_client(&gw, chain_env(&home, &[]), Duration::from_millis(500));
+    let started = std::time::Instant::now();
+    let e = client.get_stages(&GetStagesRequest::new("a")).unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(e.to_string().contains("did not finish within"), "{e}");
+    assert_eq!(gw.request_count(), 0);
+}
+
+/// Item 10: a chain of three assumed roles, each STS call answering after 1.5 s, cannot
+/// take 4.5 s of a 1 s call: each step gets only what is left of the deadline.
+#[test]
+fn the_call_deadline_bounds_a_chain_of_assumed_roles() {
+    let gw = LocalApiGateway::builder().api("a", numbered(1)).start().unwrap();
+    let sts = common::fake::FakeServer::start(|_| {
+        std::thread::sleep(Duration::from_millis(1500));
+        (
+            200,
+            common::fake::sts_xml("AssumeRole", "ASIA1", "s", "t", "2999-01-01T00:00:00Z"),
+        )
+    });
+    let home = home_with_config(
+        "[default]\nrole_arn = arn:aws:iam::1:role/top\nsource_profile = mid\n\
+         [profile mid]\nrole_arn = arn:aws:iam::1:role/mid\nsource_profile = base\n\
+         [profile base]\nrole_arn = arn:aws:iam::1:role/base\nsource_profile = keys\n\
+         [profile keys]\naws_access_key_id = AKID\naws_secret_access_key = SECRET\n",
+    );
+    let env = chain_env(&home, &[("AWS_ENDPOINT_URL_STS", &sts.url)]);
+    let client = chain_client(&gw, env, Duration::from_secs(1));
+    let started = std::time::Instant::now();
+    let e = client.get_stages(&GetStagesRequest::new("a")).unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_millis(2500),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(matches!(e, Error::InvalidCredentials { .. }), "{e:?}");
+    assert!(
+        sts.requests().len() <= 1,
+        "{} STS calls after the deadline",
+        sts.requests().len()
+    );
+    assert_eq!(gw.request_count(), 0);
+}
+
+/// Item 10: while one thread refreshes slowly, another thread's call waits for it only
+/// until its own deadline, instead of blocking on the cache for the whole refresh.
+#[cfg(unix)]
+#[test]
+fn a_waiting_thread_keeps_its_own_deadline() {
+    use apigwv2::credentials::ProvideCredentials;
+    let (chain, _home) = process_chain(
+        "sleep 4\nprintf '%s\\n' '{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\"}'\n",
+        Duration::from_secs(30),
+    );
+    let chain = Arc::new(chain);
+    let slow = {
+        let chain = Arc::clone(&chain);
+        std::thread::spawn(move || chain.provide_credentials())
+    };
+    std::thread::sleep(Duration::from_millis(200)); // the slow refresh is under way
+    let started = std::time::Instant::now();
+    let e = chain
+        .provide_credentials_until(started + Duration::from_millis(300))
+        .unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(e.to_string().contains("deadline passed"), "{e}");
+    // The refresh itself completes, and later callers get its result from the cache.
+    assert_eq!(slow.join().unwrap().unwrap().access_key_id(), "A");
+    assert_eq!(chain.provide_credentials().unwrap().access_key_id(), "A");
+}

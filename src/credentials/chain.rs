@@ -5,8 +5,8 @@
 //! refreshed shortly before they expire, by one thread at a time.
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime};
 
 use super::{container, imds, process, sso, sts};
 use crate::clock::{Clock, SystemClock};
@@ -33,7 +33,16 @@ pub const DEFAULT_PROVIDER_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Debug)]
 pub struct DefaultChain {
     ctx: Context,
-    cache: Mutex<Option<Credentials>>,
+    cache: Mutex<Cache>,
+    /// Signalled when a refresh ends.
+    refreshed: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct Cache {
+    credentials: Option<Credentials>,
+    /// A thread is resolving credentials now; others wait for it, each up to its deadline.
+    refreshing: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -91,11 +100,12 @@ impl DefaultChain {
                 timeout,
                 clock,
             },
-            cache: Mutex::new(None),
+            cache: Mutex::new(Cache::default()),
+            refreshed: Condvar::new(),
         }
     }
 
-    fn resolve(&self) -> Result<Credentials, Error> {
+    fn resolve(&self, deadline: Instant) -> Result<Credentials, Error> {
         let ctx = &self.ctx;
         let mut passed = Vec::new();
         match EnvironmentProvider::new(ctx.env.clone()).credentials()? {
@@ -106,7 +116,9 @@ impl DefaultChain {
         }
         let name = ctx.profiles.selected().to_owned();
         match ctx.profiles.profile(&name) {
-            Some(p) if has_credentials(p) => return ctx.profile_credentials(&name, &mut HashSet::new()),
+            Some(p) if has_credentials(p) => {
+                return ctx.profile_credentials(&name, &mut HashSet::new(), deadline)
+            }
             Some(_) => passed.push(format!("profile {name:?}: it has no credential settings")),
             None if ctx.env.get("AWS_PROFILE").is_some() => {
                 return Err(Error::InvalidCredentials {
@@ -123,13 +135,13 @@ impl DefaultChain {
         ) {
             (Some(file), Some(role)) => {
                 let session = ctx.env.get("AWS_ROLE_SESSION_NAME").map(str::to_owned);
-                return ctx.web_identity(file, role, session);
+                return ctx.web_identity(file, role, session, deadline);
             }
             _ => passed
                 .push("web identity: AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are not both set".into()),
         }
         match container::endpoint(&ctx.env)? {
-            Some(url) => return container::credentials(&ctx.env, &url, ctx.timeout),
+            Some(url) => return container::credentials(&ctx.env, &url, ctx.step_timeout(deadline)?),
             None => passed.push(
                 "container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set".into(),
             ),
@@ -137,7 +149,7 @@ impl DefaultChain {
         if imds::disabled(&ctx.env) {
             passed.push("EC2 instance metadata: disabled by AWS_EC2_METADATA_DISABLED".into());
         } else {
-            match imds::credentials(&ctx.env) {
+            match imds::credentials(&ctx.env, ctx.step_timeout(deadline)?) {
                 Ok(c) => return Ok(c),
                 Err(e) => passed.push(e.message().unwrap_or_default().to_owned()),
             }
@@ -200,7 +212,25 @@ impl Context {
         })
     }
 
-    fn web_identity(&self, file: &str, role: &str, session: Option<String>) -> Result<Credentials, Error> {
+    /// How long the next provider step may take: the provider timeout, cut to what is left
+    /// before the call's deadline; an error once nothing is left.
+    fn step_timeout(&self, deadline: Instant) -> Result<Duration, Error> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(Error::InvalidCredentials {
+                message: "the call's deadline passed before credentials were found".into(),
+            });
+        }
+        Ok(self.timeout.min(left))
+    }
+
+    fn web_identity(
+        &self,
+        file: &str,
+        role: &str,
+        session: Option<String>,
+        deadline: Instant,
+    ) -> Result<Credentials, Error> {
         let token = std::fs::read_to_string(file).map_err(|e| Error::InvalidCredentials {
             message: format!("web identity: the token file {file}: {e}"),
         })?;
@@ -209,11 +239,16 @@ impl Context {
             role,
             &self.session_name(session),
             token.trim(),
-            self.timeout,
+            self.step_timeout(deadline)?,
         )
     }
 
-    fn profile_credentials(&self, name: &str, visited: &mut HashSet<String>) -> Result<Credentials, Error> {
+    fn profile_credentials(
+        &self,
+        name: &str,
+        visited: &mut HashSet<String>,
+        deadline: Instant,
+    ) -> Result<Credentials, Error> {
         let fail = |why: String| Error::InvalidCredentials {
             message: format!("profile {name:?}: {why}"),
         };
@@ -231,14 +266,14 @@ impl Context {
         if let Some(role) = get("role_arn") {
             let session = get("role_session_name").map(str::to_owned);
             if let Some(file) = get("web_identity_token_file") {
-                return self.web_identity(file, role, session);
+                return self.web_identity(file, role, session, deadline);
             }
             let source = if let Some(src) = get("source_profile") {
                 if src == name {
                     // A profile may name itself to use its own static keys.
                     self.static_keys(name, p)?
                 } else {
-                    self.profile_credentials(src, visited)?
+                    self.profile_credentials(src, visited, deadline)?
                 }
             } else if let Some(cs) = get("credential_source") {
                 match cs {
@@ -247,12 +282,12 @@ impl Context {
                         .ok_or_else(|| {
                             fail("credential_source Environment, but the environment has no keys".into())
                         })?,
-                    "Ec2InstanceMetadata" => imds::credentials(&self.env)?,
+                    "Ec2InstanceMetadata" => imds::credentials(&self.env, self.step_timeout(deadline)?)?,
                     "EcsContainer" => {
                         let url = container::endpoint(&self.env)?.ok_or_else(|| {
                             fail("credential_source EcsContainer, but no container endpoint is set".into())
                         })?;
-                        container::credentials(&self.env, &url, self.timeout)?
+                        container::credentials(&self.env, &url, self.step_timeout(deadline)?)?
                     }
                     other => return Err(fail(format!("unknown credential_source {other:?}"))),
                 }
@@ -279,14 +314,14 @@ impl Context {
                     duration_seconds: duration,
                 },
                 self.now(),
-                self.timeout,
+                self.step_timeout(deadline)?,
             );
         }
         if get("sso_session").is_some() || get("sso_start_url").is_some() || get("sso_account_id").is_some() {
-            return self.sso(name, p);
+            return self.sso(name, p, deadline);
         }
         if let Some(cmd) = get("credential_process") {
-            return process::run(cmd, self.timeout);
+            return process::run(cmd, self.step_timeout(deadline)?);
         }
         self.static_keys(name, p)
     }
@@ -310,7 +345,7 @@ impl Context {
         }
     }
 
-    fn sso(&self, name: &str, p: &Properties) -> Result<Credentials, Error> {
+    fn sso(&self, name: &str, p: &Properties, deadline: Instant) -> Result<Credentials, Error> {
         let fail = |why: String| Error::InvalidCredentials {
             message: format!("profile {name:?} (SSO): {why}"),
         };
@@ -355,34 +390,88 @@ impl Context {
             },
             &cache_dir,
             self.now(),
-            self.timeout,
+            self.step_timeout(deadline)?,
         )
+    }
+}
+
+impl DefaultChain {
+    fn lock(&self) -> MutexGuard<'_, Cache> {
+        self.cache.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Ends a refresh, also when resolving panicked: waiters are never left waiting for it.
+struct RefreshGuard<'a>(&'a DefaultChain);
+
+impl Drop for RefreshGuard<'_> {
+    fn drop(&mut self) {
+        self.0.lock().refreshing = false;
+        self.0.refreshed.notify_all();
     }
 }
 
 impl ProvideCredentials for DefaultChain {
     fn provide_credentials(&self) -> Result<Credentials, Error> {
-        // Holding the lock while refreshing makes other threads wait for that one refresh
-        // instead of starting their own.
-        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        let now = self.ctx.now();
-        if let Some(c) = cache.as_ref() {
-            match c.expiry() {
-                None => return Ok(c.clone()),
-                Some(exp) if now.checked_add(REFRESH_BEFORE).is_some_and(|t| exp > t) => return Ok(c.clone()),
-                _ => {}
+        // No call deadline: each provider step is still bounded by the provider timeout.
+        self.provide_credentials_until(crate::clock::deadline_after(Instant::now(), Duration::MAX))
+    }
+
+    /// Cached credentials while they are fresh; otherwise one thread resolves the chain
+    /// (each step bounded by the provider timeout and the deadline) while the others wait
+    /// for that refresh, each only until its own deadline (then they take the cached
+    /// credentials if those have not expired yet).
+    fn provide_credentials_until(&self, deadline: Instant) -> Result<Credentials, Error> {
+        let mut cache = self.lock();
+        loop {
+            let now = self.ctx.now();
+            let cached = cache.credentials.as_ref();
+            if let Some(c) = cached {
+                let fresh = c
+                    .expiry()
+                    .is_none_or(|exp| now.checked_add(REFRESH_BEFORE).is_some_and(|t| exp > t));
+                if fresh {
+                    return Ok(c.clone());
+                }
             }
+            if !cache.refreshing {
+                break;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                if let Some(c) = cached.filter(|c| c.expiry().is_none_or(|exp| exp > now)) {
+                    return Ok(c.clone());
+                }
+                return Err(Error::InvalidCredentials {
+                    message: "the call's deadline passed while another thread was fetching credentials"
+                        .into(),
+                });
+            }
+            cache = self
+                .refreshed
+                .wait_timeout(cache, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
         }
-        match self.resolve() {
+        cache.refreshing = true;
+        drop(cache);
+        let guard = RefreshGuard(self);
+        let result = self.resolve(deadline);
+        let mut cache = self.lock();
+        let now = self.ctx.now();
+        let out = match result {
             Ok(fresh) => {
-                *cache = Some(fresh.clone());
+                cache.credentials = Some(fresh.clone());
                 Ok(fresh)
             }
             // Refreshing failed, but the old credentials have not expired yet: keep using them.
-            Err(e) => match cache.as_ref() {
+            Err(e) => match cache.credentials.as_ref() {
                 Some(c) if c.expiry().is_some_and(|exp| exp > now) => Ok(c.clone()),
                 _ => Err(e),
             },
-        }
+        };
+        drop(cache);
+        drop(guard);
+        out
     }
 }

@@ -34,7 +34,7 @@ fn base(env: &Env) -> Result<String, Error> {
     }
 }
 
-fn get(env: &Env, what: &str, path: &str) -> Result<String, Error> {
+fn get(env: &Env, what: &str, path: &str, timeout: Duration) -> Result<String, Error> {
     let base = base(env)?;
     let fail = |why: String| Error::InvalidCredentials {
         message: format!("EC2 instance metadata ({base}): {why}"),
@@ -45,7 +45,7 @@ fn get(env: &Env, what: &str, path: &str) -> Result<String, Error> {
         &format!("{base}/latest/api/token"),
         &[("x-aws-ec2-metadata-token-ttl-seconds", "21600")],
         Vec::new(),
-        IMDS_TIMEOUT,
+        timeout,
     )?;
     if token.status != 200 {
         return Err(fail(format!("the token request answered HTTP {}", token.status)));
@@ -57,7 +57,7 @@ fn get(env: &Env, what: &str, path: &str) -> Result<String, Error> {
         &format!("{base}{path}"),
         &[("x-aws-ec2-metadata-token", token.trim())],
         Vec::new(),
-        IMDS_TIMEOUT,
+        timeout,
     )?;
     if resp.status != 200 {
         return Err(fail(format!("{what} answered HTTP {}", resp.status)));
@@ -65,11 +65,15 @@ fn get(env: &Env, what: &str, path: &str) -> Result<String, Error> {
     String::from_utf8(resp.body).map_err(|_| fail(format!("{what} is not text")))
 }
 
-pub(crate) fn credentials(env: &Env) -> Result<Credentials, Error> {
+/// The instance role's credentials; each call takes at most `timeout` (and at most
+/// [`IMDS_TIMEOUT`]).
+pub(crate) fn credentials(env: &Env, timeout: Duration) -> Result<Credentials, Error> {
+    let timeout = timeout.min(IMDS_TIMEOUT);
     let roles = get(
         env,
         "the role list",
         "/latest/meta-data/iam/security-credentials/",
+        timeout,
     )?;
     let role = roles
         .lines()
@@ -86,12 +90,18 @@ pub(crate) fn credentials(env: &Env) -> Result<Credentials, Error> {
             "/latest/meta-data/iam/security-credentials/{}",
             crate::sigv4::uri_encode(role)
         ),
+        timeout,
     )?;
     credentials_json("EC2 instance metadata", body.as_bytes())
 }
 
 pub(crate) fn region(env: &Env) -> Result<String, Error> {
-    Ok(get(env, "the region", "/latest/meta-data/placement/region")?
-        .trim()
-        .to_owned())
+    Ok(get(
+        env,
+        "the region",
+        "/latest/meta-data/placement/region",
+        IMDS_TIMEOUT,
+    )?
+    .trim()
+    .to_owned())
 }

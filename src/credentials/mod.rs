@@ -140,6 +140,16 @@ impl fmt::Debug for Credentials {
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// Returns credentials to sign the next request with.
     fn provide_credentials(&self) -> Result<Credentials, Error>;
+
+    /// Returns credentials, giving up by `deadline`: the client calls this with the
+    /// deadline of the operation ([`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout)),
+    /// so that finding credentials counts against it. Defaults to
+    /// [`provide_credentials`](Self::provide_credentials), which is then not bounded by the
+    /// deadline; providers that do slow work should implement this.
+    fn provide_credentials_until(&self, deadline: std::time::Instant) -> Result<Credentials, Error> {
+        let _ = deadline;
+        self.provide_credentials()
+    }
 }
 
 impl ProvideCredentials for Credentials {
