@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::profile_file::ProfileSet;
-use crate::config::{configured_endpoint_parsed, validate_region, Endpoint, Env};
+use crate::config::{configured_endpoint_parsed, validate_region, Endpoint, Env, ProxyConfig};
 use crate::credentials::{
     Credentials, DefaultChain, EnvironmentProvider, ProvideCredentials, DEFAULT_PROVIDER_TIMEOUT,
 };
@@ -349,6 +349,7 @@ pub struct ClientBuilder {
     operation_timeout: Option<Duration>,
     max_response_bytes: Option<u64>,
     retry: Option<RetryConfig>,
+    proxy: Option<ProxyConfig>,
 }
 
 impl ClientBuilder {
@@ -455,6 +456,23 @@ impl ClientBuilder {
         self
     }
 
+    /// The proxy for the service, STS and the SSO portal, or [`ProxyConfig::none`] for none.
+    /// Defaults to the environment's `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and
+    /// `NO_PROXY` when [`ClientBuilder::env`] is set ([`ProxyConfig::from_env`]), else to
+    /// none. The container and instance-metadata credential endpoints never use a proxy.
+    /// Applies to the default transport only.
+    ///
+    /// ```
+    /// use apigwv2::config::ProxyConfig;
+    /// let builder = apigwv2::Client::builder()
+    ///     .proxy(ProxyConfig::all("http://proxy.corp:3128")?.no_proxy("localhost,.internal"));
+    /// # Ok::<(), apigwv2::Error>(())
+    /// ```
+    pub fn proxy(mut self, proxy: ProxyConfig) -> Self {
+        self.proxy = Some(proxy);
+        self
+    }
+
     /// The HTTP transport. Defaults to [`UreqTransport`] with the configured timeouts (which
     /// do not apply to a transport given here).
     pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
@@ -481,6 +499,13 @@ impl ClientBuilder {
             None => resolve_region(self.env.as_ref(), &profiles)?,
         };
         validate_region(&region)?;
+        let proxy = match self.proxy {
+            Some(p) => p,
+            None => match &self.env {
+                Some(env) => ProxyConfig::from_env(env)?,
+                None => ProxyConfig::none(),
+            },
+        };
         let clock: Arc<dyn Clock> = self.clock.clone().unwrap_or_else(|| Arc::new(SystemClock));
         let credentials: Arc<dyn ProvideCredentials> = match (self.credentials, self.provider) {
             (Some(c), _) => {
@@ -496,6 +521,7 @@ impl ClientBuilder {
                     region.clone(),
                     self.provider_timeout.unwrap_or(DEFAULT_PROVIDER_TIMEOUT),
                     Arc::clone(&clock),
+                    proxy.clone(),
                 )),
                 (None, None) => {
                     return Err(Error::InvalidCredentials {
@@ -529,7 +555,7 @@ impl ClientBuilder {
         };
         let transport = match self.transport {
             Some(t) => t,
-            None => Arc::new(UreqTransport::new(self.timeouts)),
+            None => Arc::new(UreqTransport::with_proxy(self.timeouts, &proxy)?),
         };
         let retry = match self.retry {
             Some(r) => r,

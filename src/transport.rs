@@ -169,9 +169,18 @@ impl Default for Timeouts {
 
 /// The default transport: one `ureq` agent (a keep-alive pool of up to 16 idle connections
 /// per host), 4xx/5xx returned as responses, no redirects, no compression, rustls for TLS.
+/// It uses a proxy only when given one ([`UreqTransport::with_proxy`]): never one from the
+/// process environment behind the caller's back.
 #[derive(Clone)]
 pub struct UreqTransport {
     agent: ureq::Agent,
+    proxy: Option<std::sync::Arc<Proxies>>,
+}
+
+/// The proxy settings and the ureq proxies built from them, once.
+struct Proxies {
+    config: crate::config::ProxyConfig,
+    built: Vec<(crate::config::proxy::ProxyUrl, ureq::Proxy)>,
 }
 
 impl fmt::Debug for UreqTransport {
@@ -181,9 +190,12 @@ impl fmt::Debug for UreqTransport {
 }
 
 impl UreqTransport {
-    /// A transport with these timeouts.
+    /// A transport with these timeouts and no proxy.
     pub fn new(timeouts: Timeouts) -> Self {
         let config = ureq::Agent::config_builder()
+            // ureq's default reads HTTP_PROXY & co. from the process environment; proxies
+            // are chosen per request from the client's own settings instead.
+            .proxy(None)
             .http_status_as_error(false)
             .max_redirects(0)
             .max_idle_connections(32)
@@ -198,7 +210,73 @@ impl UreqTransport {
                 ureq::unversioned::transport::DefaultConnector::new(),
                 CachingResolver::default(),
             ),
+            proxy: None,
         }
+    }
+
+    /// A transport with these timeouts that sends each request through the proxy that
+    /// `proxy` names for its URL ([`ProxyConfig::proxy_for`](crate::config::ProxyConfig::proxy_for)).
+    pub fn with_proxy(timeouts: Timeouts, proxy: &crate::config::ProxyConfig) -> Result<Self, crate::Error> {
+        let mut t = Self::new(timeouts);
+        if proxy.is_none() {
+            return Ok(t);
+        }
+        let mut built = Vec::new();
+        for p in proxy.proxies() {
+            let protocol = if p.https {
+                ureq::ProxyProtocol::Https
+            } else {
+                ureq::ProxyProtocol::Http
+            };
+            let mut b = ureq::Proxy::builder(protocol).host(&p.host).port(p.port);
+            if let Some(u) = &p.user {
+                b = b.username(u);
+            }
+            if let Some(pw) = &p.password {
+                b = b.password(pw);
+            }
+            let up = b.build().map_err(|_| crate::Error::Config {
+                message: format!("proxy {} is not a valid proxy", p.display()),
+            })?;
+            built.push((p.clone(), up));
+        }
+        t.proxy = Some(std::sync::Arc::new(Proxies {
+            config: proxy.clone(),
+            built,
+        }));
+        Ok(t)
+    }
+
+    /// Applies a per-request timeout and proxy over the agent's settings; what is `None`
+    /// keeps the agent's (its default timeout, no proxy).
+    fn configure<B: ureq::AsSendBody>(
+        &self,
+        req: ureq::http::Request<B>,
+        timeout: Option<Duration>,
+        proxy: Option<ureq::Proxy>,
+    ) -> ureq::http::Request<B> {
+        if timeout.is_none() && proxy.is_none() {
+            return req;
+        }
+        let mut config = self.agent.configure_request(req);
+        if let Some(t) = timeout {
+            config = config.timeout_global(Some(t));
+        }
+        if proxy.is_some() {
+            config = config.proxy(proxy);
+        }
+        config.build()
+    }
+
+    /// The ureq proxy for a request to `url`, if any.
+    fn proxy_for(&self, url: &str) -> Option<ureq::Proxy> {
+        let proxies = self.proxy.as_deref()?;
+        let wanted = proxies.config.proxy_url_for(url)?;
+        proxies
+            .built
+            .iter()
+            .find(|(p, _)| p == wanted)
+            .map(|(_, up)| up.clone())
     }
 }
 
@@ -304,18 +382,13 @@ impl Transport for UreqTransport {
         // it chunked, which some endpoints (instance metadata among them) do not expect.
         let bodyless =
             request.body.is_empty() && matches!(request.method, "GET" | "HEAD" | "DELETE" | "OPTIONS");
+        let proxy = self.proxy_for(&request.url);
         let response = if bodyless {
-            let mut req = builder.body(()).map_err(bad)?;
-            if let Some(t) = request.timeout {
-                req = self.agent.configure_request(req).timeout_global(Some(t)).build();
-            }
-            self.agent.run(req)
+            let req = builder.body(()).map_err(bad)?;
+            self.agent.run(self.configure(req, request.timeout, proxy))
         } else {
-            let mut req = builder.body(request.body.clone()).map_err(bad)?;
-            if let Some(t) = request.timeout {
-                req = self.agent.configure_request(req).timeout_global(Some(t)).build();
-            }
-            self.agent.run(req)
+            let req = builder.body(request.body.clone()).map_err(bad)?;
+            self.agent.run(self.configure(req, request.timeout, proxy))
         }
         .map_err(map_ureq_error)?;
         let status = response.status().as_u16();

@@ -775,3 +775,43 @@ fn a_waiting_thread_keeps_its_own_deadline() {
     assert_eq!(slow.join().unwrap().unwrap().access_key_id(), "A");
     assert_eq!(chain.provide_credentials().unwrap().access_key_id(), "A");
 }
+
+/// Item 1, as the review found it: a program whose process environment names a proxy
+/// (the `stages` CLI, reading it through `Client::from_env`) sends the container
+/// credentials request, with its authorization token, straight to the container endpoint;
+/// only the service call goes through the proxy.
+#[test]
+fn the_container_token_never_reaches_a_proxy_from_the_process_environment() {
+    let proxy = common::proxy::Proxy::start();
+    let gw = LocalApiGateway::builder()
+        .api("a", numbered(2))
+        .credentials(Credentials::new("ECSKEY", "ecs-secret", Some("ecs-token")))
+        .start()
+        .unwrap();
+    let ecs = common::fake::FakeServer::start(|_| {
+        (
+            200,
+            r#"{"AccessKeyId":"ECSKEY","SecretAccessKey":"ecs-secret","Token":"ecs-token","Expiration":"2099-01-01T00:00:00Z"}"#.into(),
+        )
+    });
+    let full = format!("{}/v1/credentials", ecs.url);
+    let home = temp_dir("cli-home");
+    let o = std::process::Command::new(stages_binary())
+        .args(["a", "--output", "jsonl"])
+        .env_clear()
+        .env("HOME", &home)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_REGION", gw.region())
+        .env("AWS_ENDPOINT_URL", gw.endpoint_url())
+        .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", &full)
+        .env("AWS_CONTAINER_AUTHORIZATION_TOKEN", "pod-secret")
+        .env("HTTP_PROXY", &proxy.url)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(String::from_utf8(o.stdout).unwrap().lines().count(), 2);
+    assert_eq!(ecs.requests().len(), 1);
+    assert_eq!(ecs.requests()[0].header("authorization"), Some("pod-secret"));
+    assert_eq!(proxy.targets(), [gw.addr().to_string()]);
+    assert!(proxy.connects().iter().all(|c| c.authorization.is_none()));
+}

@@ -174,6 +174,16 @@ impl Endpoint {
         &self.host_header
     }
 
+    /// The host (an IPv6 address in brackets).
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The port, when the URL names one.
+    pub fn port(&self) -> Option<u16> {
+        self.port
+    }
+
     /// `http` or `https`.
     pub fn scheme(&self) -> &str {
         self.scheme

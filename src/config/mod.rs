@@ -6,12 +6,14 @@
 
 mod endpoint;
 pub mod profile_file;
+pub(crate) mod proxy;
 mod region;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use endpoint::Endpoint;
+pub use proxy::ProxyConfig;
 pub(crate) use region::validate_region;
 
 /// A snapshot of environment variables, cheap to clone.

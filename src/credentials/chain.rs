@@ -11,7 +11,7 @@ use std::time::{Duration, Instant, SystemTime};
 use super::{container, imds, process, sso, sts};
 use crate::clock::{Clock, SystemClock};
 use crate::config::profile_file::{sso_cache_dir, ProfileSet, Properties};
-use crate::config::{configured_endpoint_parsed, validate_region, Endpoint, Env};
+use crate::config::{configured_endpoint_parsed, validate_region, Endpoint, Env, ProxyConfig};
 use crate::credentials::{Credentials, EnvironmentProvider, ProvideCredentials};
 use crate::error::Error;
 
@@ -52,6 +52,8 @@ struct Context {
     region: String,
     timeout: Duration,
     clock: Arc<dyn Clock>,
+    /// For STS and the SSO portal; never for the container or instance metadata.
+    proxy: ProxyConfig,
 }
 
 impl DefaultChain {
@@ -62,12 +64,14 @@ impl DefaultChain {
         let region = region.into();
         validate_region(&region)?;
         let profiles = Arc::new(ProfileSet::load(&env)?);
+        let proxy = ProxyConfig::from_env(&env)?;
         Ok(Self::with_profiles(
             env,
             profiles,
             region,
             DEFAULT_PROVIDER_TIMEOUT,
             Arc::new(SystemClock),
+            proxy,
         ))
     }
 
@@ -75,6 +79,15 @@ impl DefaultChain {
     #[must_use]
     pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
         self.ctx.clock = Arc::new(clock);
+        self
+    }
+
+    /// The same chain with these proxy settings for STS and the SSO portal. Defaults to the
+    /// environment's ([`ProxyConfig::from_env`]); the container and instance-metadata
+    /// endpoints are always reached directly.
+    #[must_use]
+    pub fn with_proxy(mut self, proxy: ProxyConfig) -> Self {
+        self.ctx.proxy = proxy;
         self
     }
 
@@ -91,6 +104,7 @@ impl DefaultChain {
         region: String,
         timeout: Duration,
         clock: Arc<dyn Clock>,
+        proxy: ProxyConfig,
     ) -> Self {
         Self {
             ctx: Context {
@@ -99,6 +113,7 @@ impl DefaultChain {
                 region,
                 timeout,
                 clock,
+                proxy,
             },
             cache: Mutex::new(Cache::default()),
             refreshed: Condvar::new(),
@@ -199,6 +214,7 @@ impl Context {
         Ok(sts::StsEndpoint {
             endpoint,
             region: region.to_owned(),
+            proxy: self.proxy.clone(),
         })
     }
 
@@ -387,6 +403,7 @@ impl Context {
                 account_id: account_id.to_owned(),
                 role_name: role_name.to_owned(),
                 portal_url,
+                proxy: self.proxy.clone(),
             },
             &cache_dir,
             self.now(),

@@ -94,7 +94,16 @@ pub(crate) fn credentials(env: &Env, url: &str, timeout: Duration) -> Result<Cre
     if let Some(t) = &token {
         headers.push(("authorization", t));
     }
-    let resp = send("container credentials", "GET", url, &headers, Vec::new(), timeout)?;
+    // Never through a proxy: its network's link-local hosts are not ours.
+    let resp = send(
+        "container credentials",
+        "GET",
+        url,
+        &headers,
+        Vec::new(),
+        timeout,
+        None,
+    )?;
     if resp.status != 200 {
         return Err(Error::InvalidCredentials {
             message: format!("container credentials: {url} answered HTTP {}", resp.status),

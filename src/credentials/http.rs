@@ -1,8 +1,11 @@
 //! The small HTTP calls credential providers make (STS, the SSO portal, the container and
 //! instance metadata endpoints), on the crate's own transport with the provider timeout.
+//! STS and the SSO portal go through the client's proxy settings; the container and
+//! instance-metadata endpoints are always reached directly (`proxy: None`).
 
 use std::time::Duration;
 
+use crate::config::ProxyConfig;
 use crate::error::Error;
 use crate::transport::{HttpRequest, HttpResponse, Timeouts, Transport, UreqTransport};
 
@@ -16,12 +19,16 @@ pub(crate) fn send(
     headers: &[(&str, &str)],
     body: Vec<u8>,
     timeout: Duration,
+    proxy: Option<&ProxyConfig>,
 ) -> Result<HttpResponse, Error> {
     let timeouts = Timeouts {
         connect: timeout.min(Duration::from_secs(1)),
         attempt: timeout,
     };
-    let transport = UreqTransport::new(timeouts);
+    let transport = match proxy {
+        Some(p) => UreqTransport::with_proxy(timeouts, p)?,
+        None => UreqTransport::new(timeouts),
+    };
     let mut req = HttpRequest::new(method, url);
     req.headers = headers
         .iter()

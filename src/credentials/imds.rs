@@ -46,6 +46,7 @@ fn get(env: &Env, what: &str, path: &str, timeout: Duration) -> Result<String, E
         &[("x-aws-ec2-metadata-token-ttl-seconds", "21600")],
         Vec::new(),
         timeout,
+        None, // never through a proxy: its own metadata service must not answer for us
     )?;
     if token.status != 200 {
         return Err(fail(format!("the token request answered HTTP {}", token.status)));
@@ -58,6 +59,7 @@ fn get(env: &Env, what: &str, path: &str, timeout: Duration) -> Result<String, E
         &[("x-aws-ec2-metadata-token", token.trim())],
         Vec::new(),
         timeout,
+        None, // never through a proxy: its own metadata service must not answer for us
     )?;
     if resp.status != 200 {
         return Err(fail(format!("{what} answered HTTP {}", resp.status)));

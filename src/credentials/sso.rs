@@ -21,6 +21,7 @@ pub(crate) struct SsoProfile {
     pub role_name: String,
     /// The portal URL, e.g. `https://portal.sso.us-east-1.amazonaws.com`.
     pub portal_url: String,
+    pub proxy: crate::config::ProxyConfig,
 }
 
 fn cache_file_name(key: &str) -> String {
@@ -66,6 +67,7 @@ pub(crate) fn credentials(
         &[("x-amz-sso_bearer_token", token)],
         Vec::new(),
         timeout,
+        Some(&p.proxy),
     )?;
     if resp.status != 200 {
         let hint = if resp.status == 401 || resp.status == 403 {

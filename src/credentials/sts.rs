@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 use super::http::send;
 use super::parse::parse_expiration;
 use super::xml;
-use crate::config::Endpoint;
+use crate::config::{Endpoint, ProxyConfig};
 use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::sigv4::{self, uri_encode, SignableRequest, SigningParams};
@@ -16,6 +16,7 @@ use crate::sigv4::{self, uri_encode, SignableRequest, SigningParams};
 pub(crate) struct StsEndpoint {
     pub endpoint: Endpoint,
     pub region: String,
+    pub proxy: ProxyConfig,
 }
 
 fn form(params: &[(&str, &str)]) -> String {
@@ -129,7 +130,15 @@ pub(crate) fn assume_role(
     for (n, v) in signed.headers() {
         all.push((n, v));
     }
-    let resp = send("STS AssumeRole", "POST", &url, &all, body.into_bytes(), timeout)?;
+    let resp = send(
+        "STS AssumeRole",
+        "POST",
+        &url,
+        &all,
+        body.into_bytes(),
+        timeout,
+        Some(&endpoint.proxy),
+    )?;
     read_response(&format!("STS AssumeRole {}", p.role_arn), resp.status, &resp.body)
 }
 
@@ -155,6 +164,7 @@ pub(crate) fn assume_role_with_web_identity(
         &headers,
         body.into_bytes(),
         timeout,
+        Some(&endpoint.proxy),
     )?;
     read_response(
         &format!("STS AssumeRoleWithWebIdentity {role_arn}"),

@@ -32,3 +32,4 @@ pub fn names(it: impl Iterator<Item = Result<Stage, Error>>) -> Result<Vec<Strin
     it.map(|s| s.map(|s| s.stage_name)).collect()
 }
 pub mod fake;
+pub mod proxy;
