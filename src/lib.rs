@@ -84,7 +84,17 @@
 //! expire; the endpoint from `AWS_ENDPOINT_URL_APIGATEWAYV2`, `AWS_ENDPOINT_URL`, the
 //! profile, then the service's rules (partitions, FIPS, dual-stack). Settings on
 //! [`ClientBuilder`] win over all of it. STS and the SSO portal honour the same endpoint
-//! overrides (`AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL`).
+//! overrides (`AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL`), checked by
+//! the same URL rules; every region that becomes part of a host name (`sso_region`
+//! included) must be a valid DNS label.
+//!
+//! # Proxies
+//!
+//! `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (either case) of the client's
+//! environment apply to the service, STS and the SSO portal ([`config::ProxyConfig`]);
+//! [`ClientBuilder::proxy`] sets or switches them off. The container and instance-metadata
+//! credential endpoints are always reached directly, and nothing is read from the process
+//! environment that the client was not given ([`Client::from_env`] gives it all of it).
 //!
 //! # Retries, timeouts and limits
 //!
@@ -94,7 +104,9 @@
 //! adaptive rate limiter. Throttling, 5xx, broken connections, timeouts and cut-short bodies
 //! are retried; other 4xx never are. Connect timeout 3.1 s, 30 s per attempt, 90 s per
 //! call, response bodies up to 16 MiB; all settable on [`ClientBuilder`]. Bad input (an empty API id, a page size of 0, a control character in
-//! a token or a credential, an invalid region) is an error before anything is sent.
+//! a token or a credential, an invalid region) is an error before anything is sent. The
+//! call's deadline covers finding credentials too: a slow `credential_process` or a chain
+//! of assumed roles cannot hold a call past it.
 //!
 //! # Pagination
 //!
@@ -105,10 +117,13 @@
 //!
 //! # Secrets and logging
 //!
-//! No secret key, session token, bearer token or `Authorization` value appears in any
-//! `Debug` or `Display` output or error of this crate: `Credentials`, signing keys, HTTP
-//! requests, environment snapshots and parsed profile files all redact them. The crate
-//! itself logs nothing.
+//! No secret key, session token, bearer token, proxy password or `Authorization` value
+//! appears in any `Debug` or `Display` output or error of this crate: `Credentials`,
+//! signing keys and signing output, HTTP requests and responses, environment snapshots,
+//! proxy settings and parsed profile files all redact them, and URLs in errors lose their
+//! user-info. Text from outside (a service error's code, message and request id, a
+//! helper's stderr) is shown with control characters escaped, so printing an error cannot
+//! drive a terminal. The crate itself logs nothing.
 //!
 //! # Features and MSRV
 //!

@@ -76,7 +76,7 @@ pub struct GetStagesOutput {
     #[serde(default, deserialize_with = "null_as_empty")]
     pub items: Vec<Stage>,
     /// The token of the next page; `None` on the last page. A token with control
-    /// characters is refused as an invalid response (see [`crate::operation`]).
+    /// characters is refused as an invalid response.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",

@@ -815,3 +815,81 @@ fn the_container_token_never_reaches_a_proxy_from_the_process_environment() {
     assert_eq!(proxy.targets(), [gw.addr().to_string()]);
     assert!(proxy.connects().iter().all(|c| c.authorization.is_none()));
 }
+
+/// Item 4, all together: every public type that can hold a secret, with the secret in it,
+/// prints none of it in `Debug`. Exact output where the type is small.
+#[test]
+fn every_public_type_that_holds_a_secret_has_a_redacting_debug() {
+    use apigwv2::config::profile_file::ProfileSet;
+    use apigwv2::config::{Env, ProxyConfig};
+    use apigwv2::credentials::DefaultChain;
+    use apigwv2::sigv4::{derive_signing_key, CanonicalQuery, RequestSigner, SigningParams};
+    const SECRETS: [&str; 4] = ["SECRETKEYVALUE", "SESSIONTOKENVALUE", "hunter2", "BEARERSECRET"];
+    let check = |what: &str, debug: String| {
+        for s in SECRETS {
+            assert!(!debug.contains(s), "{what} shows {s}: {debug}");
+        }
+    };
+    let creds = Credentials::new("AKID", "SECRETKEYVALUE", Some("SESSIONTOKENVALUE"));
+    assert_eq!(
+        format!("{creds:?}"),
+        r#"Credentials { access_key_id: "AKID", secret_access_key: "** redacted **", session_token: Some("** redacted **"), expiry: None }"#
+    );
+    let key = derive_signing_key("SECRETKEYVALUE", "20250101", "eu-west-1", "apigateway");
+    assert_eq!(format!("{key:?}"), "SigningKey(** redacted **)");
+    let t = time::macros::datetime!(2025-01-01 00:00:00 UTC);
+    let headers = RequestSigner::new("eu-west-1", "apigateway").sign_get(
+        &creds,
+        t,
+        "h",
+        "/",
+        &CanonicalQuery::default(),
+    );
+    assert_eq!(
+        format!("{headers:?}"),
+        r#"SignedHeaders { amz_date: "20250101T000000Z", authorization: "** redacted **" }"#
+    );
+    check(
+        "SigningParams",
+        format!("{:?}", SigningParams::new(&creds, "eu-west-1", "apigateway", t)),
+    );
+    let env = Env::from_vars([
+        ("AWS_SECRET_ACCESS_KEY", "SECRETKEYVALUE"),
+        ("HTTPS_PROXY", "http://u:hunter2@proxy:3128"),
+    ]);
+    assert_eq!(
+        format!("{env:?}"),
+        r#"Env { names: ["AWS_SECRET_ACCESS_KEY", "HTTPS_PROXY"] }"#
+    );
+    let proxy = ProxyConfig::from_env(&env).unwrap();
+    assert_eq!(
+        format!("{proxy:?}"),
+        r#"ProxyConfig { http: None, https: Some(ProxyUrl { url: "http://proxy:3128", user: Some("u"), password: Some("** redacted **") }), no_proxy: [] }"#
+    );
+    let profiles = ProfileSet::parse_config(
+        "[default]\naws_secret_access_key = SECRETKEYVALUE\naws_session_token = SESSIONTOKENVALUE\n",
+    )
+    .unwrap();
+    check("ProfileSet", format!("{profiles:?}"));
+    let home =
+        home_with_config("[default]\naws_access_key_id = AKID\naws_secret_access_key = SECRETKEYVALUE\n");
+    let chain = DefaultChain::new(
+        chain_env(&home, &[("HTTPS_PROXY", "http://u:hunter2@proxy:3128")]),
+        "eu-west-1",
+    )
+    .unwrap();
+    use apigwv2::credentials::ProvideCredentials;
+    chain.provide_credentials().unwrap(); // now cached inside
+    check("DefaultChain", format!("{chain:?}"));
+    let gw = LocalApiGateway::builder()
+        .credentials(Credentials::new(
+            "AKID",
+            "SECRETKEYVALUE",
+            Some("SESSIONTOKENVALUE"),
+        ))
+        .start()
+        .unwrap();
+    check("LocalApiGateway", format!("{gw:?}"));
+    let client = gw.client_builder().proxy(proxy).build().unwrap();
+    check("Client", format!("{client:?}"));
+}
