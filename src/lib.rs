@@ -138,9 +138,11 @@ mod client;
 pub mod clock;
 pub mod config;
 pub mod credentials;
+mod encode;
 mod error;
 #[doc(hidden)]
 pub mod fuzz_entry;
+mod json;
 mod model;
 mod operation;
 mod paginator;

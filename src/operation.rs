@@ -7,8 +7,9 @@
 
 use serde::de::DeserializeOwned;
 
+use crate::encode::encode_into;
 use crate::error::{excerpt, Error, ServiceError};
-use crate::sigv4::{encode_into, CanonicalQuery};
+use crate::sigv4::CanonicalQuery;
 use crate::transport::HttpResponse;
 
 /// The HTTP shape of one call: method, encoded path and canonical query.
@@ -130,19 +131,7 @@ pub(crate) fn decode_success<O: Operation>(
     })
 }
 
-/// Parses a JSON body. The UTF-8 check is done once for the whole body, which is much
-/// cheaper than serde_json checking every string of a byte slice on its own.
-///
-/// Only the `&str` reader is used, so each response type's deserializer is compiled once.
-pub(crate) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
-    match std::str::from_utf8(body) {
-        Ok(text) => serde_json::from_str(text),
-        Err(e) => Err(<serde_json::Error as serde::de::Error>::custom(format_args!(
-            "the body is not valid UTF-8 (bad byte at offset {})",
-            e.valid_up_to()
-        ))),
-    }
-}
+pub(crate) use crate::json::parse_json;
 
 fn request_id(resp: &HttpResponse) -> Option<String> {
     resp.header("x-amzn-requestid")

@@ -71,7 +71,7 @@ impl ProxyUrl {
                 .map_err(|_| bad("has no valid host and port"))?;
         let host = endpoint.host().to_owned();
         let port = endpoint.port().unwrap_or(if https { 443 } else { 80 });
-        let decode = |s: &str| crate::sigv4::percent_decode(s);
+        let decode = |s: &str| crate::encode::percent_decode(s);
         let (user, password) = match userinfo {
             None => (None, None),
             Some(u) => match u.split_once(':') {

@@ -90,7 +90,7 @@ pub(crate) fn credentials(env: &Env, timeout: Duration) -> Result<Credentials, E
         "the role's credentials",
         &format!(
             "/latest/meta-data/iam/security-credentials/{}",
-            crate::sigv4::uri_encode(role)
+            crate::encode::uri_encode(role)
         ),
         timeout,
     )?;

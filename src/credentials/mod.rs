@@ -152,6 +152,16 @@ pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     }
 }
 
+impl<'a> From<&'a Credentials> for crate::sigv4::Identity<'a> {
+    fn from(c: &'a Credentials) -> Self {
+        Self {
+            access_key_id: &c.access_key_id,
+            secret_access_key: &c.secret_access_key,
+            session_token: c.session_token.as_deref(),
+        }
+    }
+}
+
 impl ProvideCredentials for Credentials {
     fn provide_credentials(&self) -> Result<Credentials, Error> {
         Ok(self.clone())

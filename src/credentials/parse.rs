@@ -22,8 +22,7 @@ pub(crate) fn credentials_json(provider: &str, body: &[u8]) -> Result<Credential
     let bad = |why: &str| Error::InvalidCredentials {
         message: format!("{provider}: {why}"),
     };
-    let v: serde_json::Value =
-        crate::operation::parse_json(body).map_err(|_| bad("the response is not JSON"))?;
+    let v: serde_json::Value = crate::json::parse_json(body).map_err(|_| bad("the response is not JSON"))?;
     let field = |k: &str| v.get(k).and_then(|x| x.as_str()).filter(|s| !s.is_empty());
     if let Some(code) = field("Code") {
         if code != "Success" {

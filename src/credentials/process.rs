@@ -69,7 +69,7 @@ pub(crate) fn run(command: &str, timeout: Duration) -> Result<Credentials, Error
         return Err(fail(format!("exited with {status}: {}", Escaped(&first))));
     }
     let v: serde_json::Value =
-        crate::operation::parse_json(&out).map_err(|_| fail("its output is not JSON".into()))?;
+        crate::json::parse_json(&out).map_err(|_| fail("its output is not JSON".into()))?;
     if v.get("Version").and_then(|x| x.as_u64()) != Some(1) {
         return Err(fail("its output must have \"Version\": 1".into()));
     }

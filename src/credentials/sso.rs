@@ -41,7 +41,7 @@ pub(crate) fn credentials(
     let path = cache_dir.join(cache_file_name(&p.cache_key));
     let text =
         std::fs::read(&path).map_err(|_| fail(format!("no cached token at {}; {login}", path.display())))?;
-    let v: serde_json::Value = crate::operation::parse_json(&text)
+    let v: serde_json::Value = crate::json::parse_json(&text)
         .map_err(|_| fail(format!("{} is not JSON; {login}", path.display())))?;
     let token = v
         .get("accessToken")
@@ -57,8 +57,8 @@ pub(crate) fn credentials(
     let url = format!(
         "{}/federation/credentials?account_id={}&role_name={}",
         p.portal_url.trim_end_matches('/'),
-        crate::sigv4::uri_encode(&p.account_id),
-        crate::sigv4::uri_encode(&p.role_name)
+        crate::encode::uri_encode(&p.account_id),
+        crate::encode::uri_encode(&p.role_name)
     );
     let resp = send(
         "SSO GetRoleCredentials",
@@ -80,7 +80,7 @@ pub(crate) fn credentials(
             resp.status
         )));
     }
-    let v: serde_json::Value = crate::operation::parse_json(&resp.body)
+    let v: serde_json::Value = crate::json::parse_json(&resp.body)
         .map_err(|_| fail("GetRoleCredentials answered no JSON".into()))?;
     let rc = v
         .get("roleCredentials")

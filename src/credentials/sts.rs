@@ -8,8 +8,9 @@ use super::parse::parse_expiration;
 use super::xml;
 use crate::config::{Endpoint, ProxyConfig};
 use crate::credentials::Credentials;
+use crate::encode::uri_encode;
 use crate::error::Error;
-use crate::sigv4::{self, uri_encode, SignableRequest, SigningParams};
+use crate::sigv4::{self, SignableRequest, SigningParams};
 
 /// Where STS is and which region to sign for.
 #[derive(Debug, Clone)]

@@ -6,8 +6,10 @@
 
 use std::fmt;
 
-use super::encode::{encode_into, percent_decode};
+use std::borrow::Cow;
+
 use super::{SignableRequest, SigningSettings};
+use crate::encode::{encode_into, percent_decode};
 
 /// Headers that are never signed, because proxies and the transport may change them.
 const UNSIGNED_HEADERS: &[&str] = &[
@@ -65,22 +67,62 @@ impl CanonicalRequest {
         out
     }
 
-    fn write(&self, out: &mut impl fmt::Write, redact: bool) -> fmt::Result {
-        write!(out, "{}\n{}\n{}\n", self.method, self.path, self.query)?;
-        for (name, value) in &self.headers {
-            if redact && crate::redact::is_secret_header(name) {
-                writeln!(out, "{name}:{}", crate::redact::REDACTED)?;
-            } else {
-                writeln!(out, "{name}:{value}")?;
-            }
-        }
-        write!(out, "\n{}\n{}", self.signed_headers, self.payload_hash)
+    pub(crate) fn write(&self, out: &mut String, redact: bool) -> fmt::Result {
+        write_canonical(
+            out,
+            &self.method,
+            |o| o.push_str(&self.path),
+            &self.query,
+            self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+            &self.signed_headers,
+            &self.payload_hash,
+            redact,
+        );
+        Ok(())
     }
+}
+
+/// Stage 1, shared by both signers: writes a canonical request from its parts. `path`
+/// appends the canonical path; `headers` are lower-case, sorted and normalized. With
+/// `redact`, secret header values are hidden (the form for logs).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn write_canonical<'h>(
+    out: &mut String,
+    method: &str,
+    path: impl FnOnce(&mut String),
+    query: &str,
+    headers: impl IntoIterator<Item = (&'h str, &'h str)>,
+    signed_headers: &str,
+    payload_hash: &str,
+    redact: bool,
+) {
+    out.push_str(method);
+    out.push('\n');
+    path(out);
+    out.push('\n');
+    out.push_str(query);
+    out.push('\n');
+    for (name, value) in headers {
+        out.push_str(name);
+        out.push(':');
+        if redact && crate::redact::is_secret_header(name) {
+            out.push_str(crate::redact::REDACTED);
+        } else {
+            out.push_str(value);
+        }
+        out.push('\n');
+    }
+    out.push('\n');
+    out.push_str(signed_headers);
+    out.push('\n');
+    out.push_str(payload_hash);
 }
 
 impl fmt::Display for CanonicalRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write(f, false)
+        let mut out = String::with_capacity(256);
+        self.write(&mut out, false)?;
+        f.write_str(&out)
     }
 }
 
@@ -115,14 +157,45 @@ pub(crate) fn normalize_path(path: &str) -> String {
 /// `/` escaped. The path is taken as it goes on the wire, so an escape already in it is
 /// escaped again (`%3D` becomes `%253D`), as every service but S3 expects.
 pub(crate) fn canonical_path(path: &str, normalize: bool) -> String {
-    let path = if path.is_empty() { "/" } else { path };
     let mut out = String::with_capacity(path.len() + 16);
-    if normalize {
-        encode_into(&mut out, &normalize_path(path), true);
-    } else {
-        encode_into(&mut out, path, true);
-    }
+    push_canonical_path(&mut out, path, normalize);
     out
+}
+
+/// Appends the canonical path (stage 1's path, shared by both signers): normalized when
+/// asked and needed, then encoded.
+pub(crate) fn push_canonical_path(out: &mut String, path: &str, normalize: bool) {
+    let path = if path.is_empty() { "/" } else { path };
+    if normalize && needs_normalizing(path) {
+        encode_into(out, &normalize_path(path), true);
+    } else {
+        encode_into(out, path, true);
+    }
+}
+
+/// True when normalizing would change the path: it does not start with `/`, or has an
+/// empty, `.` or `..` segment (other than an empty last one). One pass over the bytes.
+pub(crate) fn needs_normalizing(path: &str) -> bool {
+    let b = path.as_bytes();
+    if b.first() != Some(&b'/') {
+        return true;
+    }
+    // Length of the current segment so far, and whether it is all dots.
+    let mut seg_len = 0usize;
+    let mut all_dots = true;
+    for &c in &b[1..] {
+        if c == b'/' {
+            if seg_len == 0 || (all_dots && seg_len <= 2) {
+                return true;
+            }
+            seg_len = 0;
+            all_dots = true;
+        } else {
+            seg_len += 1;
+            all_dots &= c == b'.';
+        }
+    }
+    seg_len > 0 && all_dots && seg_len <= 2
 }
 
 /// The canonical query: each `key=value` pair decoded, encoded once, then sorted by key and
@@ -212,8 +285,18 @@ impl CanonicalQuery {
     }
 }
 
-/// Trims a header value and collapses each inner run of blanks to one space.
-pub(crate) fn normalize_header_value(value: &str) -> String {
+/// Trims a header value and collapses each inner run of blanks to one space; borrowed
+/// when the value is already in that form (the common case).
+pub(crate) fn normalize_header_value(value: &str) -> Cow<'_, str> {
+    let b = value.as_bytes();
+    let clean = b.first().is_none_or(|c| !c.is_ascii_whitespace())
+        && b.last().is_none_or(|c| !c.is_ascii_whitespace())
+        && !b
+            .windows(2)
+            .any(|w| w[0].is_ascii_whitespace() && (w[1].is_ascii_whitespace() || w[0] != b' '));
+    if clean {
+        return Cow::Borrowed(value);
+    }
     let mut out = String::with_capacity(value.len());
     for (i, word) in value.split_ascii_whitespace().enumerate() {
         if i > 0 {
@@ -221,7 +304,7 @@ pub(crate) fn normalize_header_value(value: &str) -> String {
         }
         out.push_str(word);
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Builds the canonical request. `extra` holds the headers the signer adds (`x-amz-date`,
@@ -239,10 +322,10 @@ pub(crate) fn build(
         if UNSIGNED_HEADERS.contains(&name.as_str()) || extra.iter().any(|(n, _)| *n == name) {
             continue;
         }
-        headers.push((name, normalize_header_value(value)));
+        headers.push((name, normalize_header_value(value).into_owned()));
     }
     for (name, value) in extra {
-        headers.push(((*name).to_owned(), normalize_header_value(value)));
+        headers.push(((*name).to_owned(), normalize_header_value(value).into_owned()));
     }
     // A stable sort keeps duplicates in the order they appeared, then they are joined.
     headers.sort_by(|a, b| a.0.cmp(&b.0));

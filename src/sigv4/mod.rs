@@ -24,7 +24,6 @@
 //! ```
 
 mod canonical;
-mod encode;
 mod signer;
 
 use std::fmt;
@@ -33,11 +32,8 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use crate::credentials::Credentials;
-
+pub use crate::encode::{percent_decode, uri_encode, uri_encode_path};
 pub use canonical::{CanonicalQuery, CanonicalRequest};
-pub(crate) use encode::encode_into;
-pub use encode::{percent_decode, uri_encode, uri_encode_path};
 pub use signer::{RequestSigner, SignedHeaders};
 
 type HmacSha256 = Hmac<Sha256>;
@@ -104,11 +100,37 @@ impl Default for SigningSettings {
     }
 }
 
+/// The key material a request is signed with: the signer's own small type, so that it
+/// depends on nothing else in the crate. `&Credentials` converts into it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Identity<'a> {
+    /// The access key id.
+    pub access_key_id: &'a str,
+    /// The secret access key.
+    pub secret_access_key: &'a str,
+    /// The session token of temporary credentials.
+    pub session_token: Option<&'a str>,
+}
+
+/// Shows the access key id only.
+impl fmt::Debug for Identity<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Identity")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &crate::redact::REDACTED)
+            .field(
+                "session_token",
+                &self.session_token.map(|_| crate::redact::REDACTED),
+            )
+            .finish()
+    }
+}
+
 /// Who signs, for which region and service, and when.
 #[derive(Debug, Clone)]
 pub struct SigningParams<'a> {
-    /// The credentials to sign with.
-    pub credentials: &'a Credentials,
+    /// The key material to sign with.
+    pub identity: Identity<'a>,
     /// The region, e.g. `eu-west-1`.
     pub region: &'a str,
     /// The signing name of the service, e.g. `apigateway`.
@@ -122,13 +144,13 @@ pub struct SigningParams<'a> {
 impl<'a> SigningParams<'a> {
     /// Parameters with the default [`SigningSettings`].
     pub fn new(
-        credentials: &'a Credentials,
+        identity: impl Into<Identity<'a>>,
         region: &'a str,
         service: &'a str,
         time: OffsetDateTime,
     ) -> Self {
         Self {
-            credentials,
+            identity: identity.into(),
             region,
             service,
             time,
@@ -152,6 +174,13 @@ fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
     let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes a key of any length");
     mac.update(data);
     mac.finalize().into_bytes().into()
+}
+
+impl SigningKey {
+    /// An HMAC-SHA256 state keyed with this key, ready to sign.
+    pub(crate) fn hmac(&self) -> HmacSha256 {
+        HmacSha256::new_from_slice(&self.0).expect("HMAC takes a key of any length")
+    }
 }
 
 /// Derives the signing key: `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service),
@@ -225,7 +254,7 @@ fn added_headers<'a>(
         extra.push(("x-amz-content-sha256", payload_hash));
     }
     if params.settings.sign_session_token {
-        if let Some(token) = params.credentials.session_token() {
+        if let Some(token) = params.identity.session_token {
             extra.push(("x-amz-security-token", token));
         }
     }
@@ -244,7 +273,9 @@ fn payload_sha256(body: &[u8]) -> String {
     if body.is_empty() {
         EMPTY_PAYLOAD_SHA256.to_owned()
     } else {
-        hex::encode(Sha256::digest(body))
+        let mut hex = String::with_capacity(64);
+        push_hex(&mut hex, &Sha256::digest(body));
+        hex
     }
 }
 
@@ -253,13 +284,79 @@ fn payload_sha256(body: &[u8]) -> String {
 pub fn string_to_sign(creq: &CanonicalRequest, params: &SigningParams<'_>) -> String {
     let amz_date = format_amz_date(params.time);
     let scope = credential_scope(&amz_date, params.region, params.service);
-    let hash = hex::encode(Sha256::digest(creq.to_string().as_bytes()));
-    format!("{ALGORITHM}\n{amz_date}\n{scope}\n{hash}")
+    let mut text = String::with_capacity(256);
+    creq.write(&mut text, false)
+        .expect("writing to a String cannot fail");
+    let hash: [u8; 32] = Sha256::digest(text.as_bytes()).into();
+    text.clear();
+    write_string_to_sign(&mut text, &amz_date, &scope, &hash);
+    text
+}
+
+/// Stage 2, shared by both signers: the string to sign, written into `out`.
+pub(crate) fn write_string_to_sign(out: &mut String, amz_date: &str, scope: &str, creq_hash: &[u8; 32]) {
+    out.reserve(ALGORITHM.len() + amz_date.len() + scope.len() + 67);
+    out.push_str(ALGORITHM);
+    out.push('\n');
+    out.push_str(amz_date);
+    out.push('\n');
+    out.push_str(scope);
+    out.push('\n');
+    push_hex(out, creq_hash);
+}
+
+/// Appends the lower-case hex form of `bytes`.
+pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
+    let mut buf = [0u8; 64];
+    for chunk in bytes.chunks(32) {
+        let hex = &mut buf[..chunk.len() * 2];
+        hex::encode_to_slice(chunk, hex).expect("the buffer fits the chunk");
+        out.push_str(std::str::from_utf8(hex).expect("hex digits are ASCII"));
+    }
 }
 
 /// The hex HMAC-SHA256 of the string to sign under the derived key.
 pub fn signature(key: &SigningKey, string_to_sign: &str) -> String {
-    hex::encode(hmac(&key.0, string_to_sign.as_bytes()))
+    signature_with(&key.hmac(), string_to_sign)
+}
+
+/// Stage 4, shared by both signers: the hex signature of the string to sign under a keyed
+/// HMAC state (cloned, so a cached state can be reused).
+pub(crate) fn signature_with(mac: &HmacSha256, string_to_sign: &str) -> String {
+    let mut mac = mac.clone();
+    mac.update(string_to_sign.as_bytes());
+    let mut sig = String::with_capacity(64);
+    push_hex(&mut sig, &mac.finalize().into_bytes());
+    sig
+}
+
+/// The `Authorization` header value, shared by both signers.
+pub(crate) fn authorization(
+    access_key_id: &str,
+    scope: &str,
+    signed_headers: &str,
+    signature: &str,
+) -> String {
+    let mut a = String::with_capacity(
+        ALGORITHM.len()
+            + 13
+            + access_key_id.len()
+            + scope.len()
+            + 16
+            + signed_headers.len()
+            + 12
+            + signature.len(),
+    );
+    a.push_str(ALGORITHM);
+    a.push_str(" Credential=");
+    a.push_str(access_key_id);
+    a.push('/');
+    a.push_str(scope);
+    a.push_str(", SignedHeaders=");
+    a.push_str(signed_headers);
+    a.push_str(", Signature=");
+    a.push_str(signature);
+    a
 }
 
 /// What signing produced: the headers to add to the request, and the intermediate forms
@@ -320,7 +417,7 @@ impl SigningOutput {
 pub fn sign(req: &SignableRequest<'_>, params: &SigningParams<'_>) -> SigningOutput {
     let amz_date = format_amz_date(params.time);
     let key = derive_signing_key(
-        params.credentials.secret_access_key(),
+        params.identity.secret_access_key,
         &amz_date[..8],
         params.region,
         params.service,
@@ -342,14 +439,10 @@ pub fn sign_with_key(
     let sts = string_to_sign(&creq, params);
     let sig = signature(key, &sts);
     let scope = credential_scope(&amz_date, params.region, params.service);
-    let authorization = format!(
-        "{ALGORITHM} Credential={}/{scope}, SignedHeaders={}, Signature={sig}",
-        params.credentials.access_key_id(),
-        creq.signed_headers()
-    );
+    let authorization = authorization(params.identity.access_key_id, &scope, creq.signed_headers(), &sig);
     let mut headers: Vec<(&'static str, String)> = extra.iter().map(|(n, v)| (*n, (*v).to_owned())).collect();
     if !params.settings.sign_session_token {
-        if let Some(token) = params.credentials.session_token() {
+        if let Some(token) = params.identity.session_token {
             headers.push(("x-amz-security-token", token.to_owned()));
         }
     }

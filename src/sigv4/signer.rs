@@ -1,34 +1,21 @@
 //! [`RequestSigner`]: the signer the client uses for its own requests. It caches the day's
-//! key (and the keyed HMAC state) per region and service, and streams the canonical request
-//! straight into SHA-256 instead of building it as text, because its requests have a known
-//! shape: a path, a canonical query, and the headers `host`, `x-amz-date` and maybe
-//! `x-amz-security-token`. Its output is byte-for-byte what [`sign`](super::sign) gives for
-//! the same request; a test checks that on random inputs.
+//! key (and the keyed HMAC state) per region and service, and writes the canonical request
+//! of its known shape (a path, a canonical query, and the headers `host`, `x-amz-date` and
+//! maybe `x-amz-security-token`) straight into a reused buffer. Every SigV4 stage it runs
+//! is the same function the general [`sign`](super::sign) runs, so their output is the
+//! same byte for byte; a test checks that on random inputs.
 
 use std::sync::Mutex;
 
-use hmac::{Hmac, Mac};
+use hmac::Hmac;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use super::canonical::{normalize_header_value, normalize_path, CanonicalQuery};
-use super::encode::CLASS;
-use super::{derive_signing_key, format_amz_date, SigningKey, ALGORITHM, EMPTY_PAYLOAD_SHA256};
-use crate::credentials::Credentials;
-
-const HEX: &[u8; 16] = b"0123456789abcdef";
-
-/// Lower-case hex of every byte value, two digits each.
-const HEX_PAIRS: [[u8; 2]; 256] = {
-    let mut t = [[0u8; 2]; 256];
-    let mut i = 0;
-    while i < 256 {
-        t[i] = [HEX[i >> 4], HEX[i & 15]];
-        i += 1;
-    }
-    t
+use super::canonical::{normalize_header_value, push_canonical_path, write_canonical, CanonicalQuery};
+use super::{
+    authorization, credential_scope, derive_signing_key, format_amz_date, signature_with,
+    write_string_to_sign, Identity, EMPTY_PAYLOAD_SHA256,
 };
-const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
 /// The headers a signed request must carry.
 #[derive(Clone, PartialEq, Eq)]
@@ -43,7 +30,7 @@ impl std::fmt::Debug for SignedHeaders {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SignedHeaders")
             .field("amz_date", &self.amz_date)
-            .field("authorization", &"** redacted **")
+            .field("authorization", &crate::redact::REDACTED)
             .finish()
     }
 }
@@ -84,46 +71,6 @@ impl std::fmt::Debug for RequestSigner {
     }
 }
 
-/// Appends `input` percent-encoded (everything but unreserved and `/`).
-fn push_encoded_path(out: &mut Vec<u8>, input: &str) {
-    let bytes = input.as_bytes();
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if CLASS[b as usize] & 3 != 0 {
-            continue;
-        }
-        out.extend_from_slice(&bytes[start..i]);
-        out.extend_from_slice(&[b'%', HEX_UPPER[(b >> 4) as usize], HEX_UPPER[(b & 15) as usize]]);
-        start = i + 1;
-    }
-    out.extend_from_slice(&bytes[start..]);
-}
-
-/// True when normalizing would change the path: it does not start with `/`, or has an
-/// empty, `.` or `..` segment (other than an empty last one). One pass over the bytes.
-fn needs_normalizing(path: &str) -> bool {
-    let b = path.as_bytes();
-    if b.first() != Some(&b'/') {
-        return true;
-    }
-    // Length of the current segment so far, and whether it is all dots.
-    let mut seg_len = 0usize;
-    let mut all_dots = true;
-    for &c in &b[1..] {
-        if c == b'/' {
-            if seg_len == 0 || (all_dots && seg_len <= 2) {
-                return true;
-            }
-            seg_len = 0;
-            all_dots = true;
-        } else {
-            seg_len += 1;
-            all_dots &= c == b'.';
-        }
-    }
-    seg_len > 0 && all_dots && seg_len <= 2
-}
-
 impl RequestSigner {
     /// A signer for this region and signing name.
     pub fn new(region: impl Into<String>, service: impl Into<String>) -> Self {
@@ -136,123 +83,83 @@ impl RequestSigner {
 
     /// Signs a body-less `GET` of `path` (as sent, already percent-encoded) with `query` (sent
     /// as it is, since canonical form is valid on the wire) to `host` at `time`.
-    pub fn sign_get(
+    pub fn sign_get<'i>(
         &self,
-        credentials: &Credentials,
+        identity: impl Into<Identity<'i>>,
         time: OffsetDateTime,
         host: &str,
         path: &str,
         query: &CanonicalQuery,
     ) -> SignedHeaders {
-        self.sign("GET", credentials, time, host, path, query)
+        self.sign("GET", identity, time, host, path, query)
     }
 
     /// As [`RequestSigner::sign_get`], for any body-less method.
-    pub fn sign(
+    pub fn sign<'i>(
         &self,
         method: &str,
-        credentials: &Credentials,
+        identity: impl Into<Identity<'i>>,
         time: OffsetDateTime,
         host: &str,
         path: &str,
         query: &CanonicalQuery,
     ) -> SignedHeaders {
-        let query = query.as_str();
+        let id: Identity<'_> = identity.into();
         let amz_date = format_amz_date(time);
-        let token = credentials.session_token();
+        let token = id.session_token.map(normalize_header_value);
         let signed_headers = if token.is_some() {
             "host;x-amz-date;x-amz-security-token"
         } else {
             "host;x-amz-date"
         };
+        let host = normalize_header_value(host);
+        let mut headers = [("host", &*host), ("x-amz-date", amz_date.as_str()), ("", "")];
+        let n = match &token {
+            Some(t) => {
+                headers[2] = ("x-amz-security-token", t);
+                3
+            }
+            None => 2,
+        };
 
-        // The canonical request, built once in a buffer and hashed in one go: cheaper than
-        // feeding the hasher many small pieces.
-        let mut creq = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
-        creq.clear();
-        creq.reserve(
-            method.len() + path.len() * 3 / 2 + query.len() + host.len() + token.map_or(0, str::len) + 200,
+        // Stage 1 into a buffer reused by this thread, hashed in one go.
+        let mut buf = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        buf.clear();
+        write_canonical(
+            &mut buf,
+            method,
+            |o| push_canonical_path(o, path, true),
+            query.as_str(),
+            headers[..n].iter().copied(),
+            signed_headers,
+            EMPTY_PAYLOAD_SHA256,
+            false,
         );
-        creq.extend_from_slice(method.as_bytes());
-        creq.push(b'\n');
-        if needs_normalizing(path) {
-            push_encoded_path(
-                &mut creq,
-                &normalize_path(if path.is_empty() { "/" } else { path }),
-            );
-        } else {
-            push_encoded_path(&mut creq, path);
-        }
-        creq.push(b'\n');
-        creq.extend_from_slice(query.as_bytes());
-        creq.extend_from_slice(b"\nhost:");
-        push_header_value(&mut creq, host);
-        creq.extend_from_slice(b"\nx-amz-date:");
-        creq.extend_from_slice(amz_date.as_bytes());
-        if let Some(token) = token {
-            creq.extend_from_slice(b"\nx-amz-security-token:");
-            push_header_value(&mut creq, token);
-        }
-        creq.extend_from_slice(b"\n\n");
-        creq.extend_from_slice(signed_headers.as_bytes());
-        creq.push(b'\n');
-        creq.extend_from_slice(EMPTY_PAYLOAD_SHA256.as_bytes());
-        let creq_hash = Sha256::digest(&creq);
+        let creq_hash: [u8; 32] = Sha256::digest(buf.as_bytes()).into();
 
+        // Stage 3, cached: the day's key and its keyed HMAC state.
         let mut guard = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         let date: [u8; 8] = amz_date.as_bytes()[..8].try_into().expect("8 ASCII digits");
-        let fresh =
-            !matches!(&*guard, Some(c) if c.date == date && c.secret == credentials.secret_access_key());
+        let fresh = !matches!(&*guard, Some(c) if c.date == date && c.secret == id.secret_access_key);
         if fresh {
-            let date_str = &amz_date[..8];
-            let key = derive_signing_key(
-                credentials.secret_access_key(),
-                date_str,
-                &self.region,
-                &self.service,
-            );
+            let key = derive_signing_key(id.secret_access_key, &amz_date[..8], &self.region, &self.service);
             *guard = Some(Cached {
                 date,
-                secret: credentials.secret_access_key().to_owned(),
-                scope: format!("{date_str}/{}/{}/aws4_request", self.region, self.service),
+                secret: id.secret_access_key.to_owned(),
+                scope: credential_scope(&amz_date, &self.region, &self.service),
                 mac: key.hmac(),
             });
         }
         let cached = guard.as_ref().expect("filled above");
-        // The string to sign, in the same buffer.
-        creq.clear();
-        creq.extend_from_slice(ALGORITHM.as_bytes());
-        creq.push(b'\n');
-        creq.extend_from_slice(amz_date.as_bytes());
-        creq.push(b'\n');
-        creq.extend_from_slice(cached.scope.as_bytes());
-        creq.push(b'\n');
-        push_hex(&mut creq, &creq_hash);
-        let mut mac = cached.mac.clone();
-        mac.update(&creq);
-        let sig = mac.finalize().into_bytes();
-
-        let akid = credentials.access_key_id();
-        let mut authorization = String::with_capacity(
-            ALGORITHM.len() + 13 + akid.len() + cached.scope.len() + 16 + signed_headers.len() + 12 + 64,
-        );
-        authorization.push_str(ALGORITHM);
-        authorization.push_str(" Credential=");
-        authorization.push_str(akid);
-        authorization.push('/');
-        authorization.push_str(&cached.scope);
+        // Stages 2 and 4, in the same buffer.
+        buf.clear();
+        write_string_to_sign(&mut buf, &amz_date, &cached.scope, &creq_hash);
+        let signature = signature_with(&cached.mac, &buf);
+        let authorization = authorization(id.access_key_id, &cached.scope, signed_headers, &signature);
         drop(guard);
-        authorization.push_str(", SignedHeaders=");
-        authorization.push_str(signed_headers);
-        authorization.push_str(", Signature=");
-        let mut hex = [0u8; 64];
-        for (pair, b) in hex.chunks_exact_mut(2).zip(sig.iter()) {
-            pair.copy_from_slice(&HEX_PAIRS[*b as usize]);
-        }
-        authorization.push_str(std::str::from_utf8(&hex).expect("hex digits are ASCII"));
         // Hand the buffer back for the next signature on this thread (unless it grew huge).
-        if creq.capacity() <= 64 * 1024 {
-            SCRATCH.with(|s| *s.borrow_mut() = creq);
+        if buf.capacity() <= 64 * 1024 {
+            SCRATCH.with(|s| *s.borrow_mut() = buf);
         }
         SignedHeaders {
             amz_date,
@@ -263,38 +170,14 @@ impl RequestSigner {
 
 thread_local! {
     /// A reusable buffer for canonical requests and strings to sign, one per thread.
-    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-fn push_hex(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.reserve(bytes.len() * 2);
-    out.extend(
-        bytes
-            .iter()
-            .flat_map(|b| [HEX[(b >> 4) as usize], HEX[(b & 15) as usize]]),
-    );
-}
-
-/// A header value as the canonical request wants it: trimmed, inner blanks collapsed.
-fn push_header_value(out: &mut Vec<u8>, value: &str) {
-    if value.bytes().any(|b| b.is_ascii_whitespace()) {
-        out.extend_from_slice(normalize_header_value(value).as_bytes());
-    } else {
-        out.extend_from_slice(value.as_bytes());
-    }
-}
-
-impl SigningKey {
-    /// An HMAC-SHA256 state keyed with this key, ready to sign.
-    pub(crate) fn hmac(&self) -> Hmac<Sha256> {
-        Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length")
-    }
+    static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sigv4::{sign, SignableRequest, SigningParams};
+    use crate::Credentials;
 
     fn general(
         creds: &Credentials,
@@ -322,6 +205,7 @@ mod tests {
 
     #[test]
     fn normalizing_detection() {
+        use crate::sigv4::canonical::{needs_normalizing, normalize_path};
         for p in ["/", "/a", "/a/", "/a/b.c/", "/.a/..b/...", "/v2/apis/x/stages"] {
             assert!(!needs_normalizing(p), "{p}");
             assert_eq!(normalize_path(p), p);
@@ -352,7 +236,7 @@ mod tests {
             let api = word(12);
             let token = word(20);
             let mut path = String::from("/v2/apis/");
-            crate::sigv4::encode_into(&mut path, &api, false);
+            crate::encode::encode_into(&mut path, &api, false);
             path.push_str("/stages");
             if i % 7 == 0 {
                 path = format!("/{}/./../x//{}", word(4), word(4));
@@ -367,7 +251,7 @@ mod tests {
                     query.push('&');
                 }
                 query.push_str("nextToken=");
-                crate::sigv4::encode_into(&mut query, &token, false);
+                crate::encode::encode_into(&mut query, &token, false);
             }
             if i % 11 == 0 {
                 query = format!("z={}&a={}", word(5), word(5));

@@ -1,6 +1,7 @@
 //! Percent-encoding as SigV4 and RFC 3986 want it: every byte except the unreserved
 //! characters `A-Z a-z 0-9 - . _ ~` becomes `%XX` with upper-case hex digits.
 //!
+//! A leaf module: the signer, the operations and the credential providers all use it.
 //! These few functions are all the URL encoding the crate does, so that the wire form of a
 //! request and the form that gets signed can never disagree.
 
