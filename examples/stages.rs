@@ -121,7 +121,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
                     other => return Err(format!("--output must be table, json or jsonl, not {other:?}")),
                 })
             }
-            s if s.starts_with('-') => return Err(format!("unknown option {s}")),
+            s if s.starts_with('-') => return Err(format!("unknown option {s:?}")),
             _ if a.api_id.is_none() => a.api_id = Some(arg),
             _ => return Err(format!("unexpected argument {arg:?}: only one API_ID is taken")),
         }
@@ -206,8 +206,9 @@ fn json_line(value: &impl serde::Serialize) -> Result<String, String> {
 }
 
 fn utc(t: Option<time::OffsetDateTime>) -> String {
-    let Some(t) = t else { return "-".into() };
-    let t = t.to_offset(time::UtcOffset::UTC);
+    let Some(t) = t.and_then(|t| t.checked_to_offset(time::UtcOffset::UTC)) else {
+        return "-".into();
+    };
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02}:{:02}Z",
         t.year(),

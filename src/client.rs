@@ -331,7 +331,7 @@ fn transport_error(operation: &'static str, e: TransportError, attempts: u32) ->
 /// assert_eq!(client.region(), "eu-west-1");
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Default)]
+#[derive(Default)]
 #[must_use]
 pub struct ClientBuilder {
     region: Option<String>,
@@ -350,6 +350,29 @@ pub struct ClientBuilder {
     max_response_bytes: Option<u64>,
     retry: Option<RetryConfig>,
     proxy: Option<ProxyConfig>,
+}
+
+/// Shows the settings made; an endpoint URL without its user-info, credentials redacted.
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("region", &self.region)
+            .field("credentials", &self.credentials)
+            .field("provider", &self.provider)
+            .field(
+                "endpoint_url",
+                &self
+                    .endpoint_url
+                    .as_deref()
+                    .map(crate::redact::url_without_userinfo),
+            )
+            .field("env", &self.env)
+            .field("proxy", &self.proxy)
+            .field("timeouts", &self.timeouts)
+            .field("operation_timeout", &self.operation_timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ClientBuilder {

@@ -41,6 +41,18 @@ pub(crate) fn to_datetime(t: SystemTime) -> Option<time::OffsetDateTime> {
     (0..=9999).contains(&dt.year()).then_some(dt)
 }
 
+/// A date as a `SystemTime`, or `None` where the platform's cannot hold it (before 1601 on
+/// Windows), instead of the panic of `SystemTime::from`.
+pub(crate) fn to_system_time(t: time::OffsetDateTime) -> Option<SystemTime> {
+    let since = t - time::OffsetDateTime::UNIX_EPOCH;
+    let d = std::time::Duration::try_from(since.abs()).ok()?;
+    if since.is_negative() {
+        SystemTime::UNIX_EPOCH.checked_sub(d)
+    } else {
+        SystemTime::UNIX_EPOCH.checked_add(d)
+    }
+}
+
 /// `start + d`, or a year ahead when that overflows (a "no limit" setting such as
 /// `Duration::MAX`).
 pub(crate) fn deadline_after(start: std::time::Instant, d: std::time::Duration) -> std::time::Instant {

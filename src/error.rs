@@ -163,6 +163,14 @@ pub enum Error {
         /// How many pages had been fetched.
         pages: usize,
     },
+    /// The service returned this many pages in a row with no items but a `nextToken`; the
+    /// listing stops here instead of fetching pages without end.
+    EmptyPages {
+        /// The operation being paginated.
+        operation: &'static str,
+        /// How many empty pages came in a row.
+        pages: usize,
+    },
     /// A request parameter was invalid; nothing was sent.
     InvalidInput {
         /// The parameter, e.g. `api_id`.
@@ -348,6 +356,11 @@ impl fmt::Display for Error {
                 f,
                 "{operation} pagination stopped: after {pages} pages the service returned a \
                  nextToken it had already returned, which would loop forever"
+            ),
+            Self::EmptyPages { operation, pages } => write!(
+                f,
+                "{operation} pagination stopped: {pages} pages in a row had no items but a \
+                 nextToken, which looks endless"
             ),
             Self::InvalidInput { field, reason } => write!(f, "invalid {field}: {reason}"),
             Self::Config { message } => write!(f, "configuration error: {message}"),

@@ -140,6 +140,7 @@ pub mod config;
 pub mod credentials;
 mod encode;
 mod error;
+mod files;
 #[doc(hidden)]
 pub mod fuzz_entry;
 mod json;

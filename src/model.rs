@@ -170,9 +170,10 @@ impl From<&str> for LoggingLevel {
     }
 }
 
+/// The wire value, with control characters escaped (an unknown value is the server's text).
 impl fmt::Display for LoggingLevel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        crate::redact::Escaped(self.as_str()).fmt(f)
     }
 }
 
@@ -200,7 +201,8 @@ impl<'de> Deserialize<'de> for LoggingLevel {
 
 /// Timestamps: RFC 3339 strings on the wire (`__timestampIso8601`). Epoch seconds, which
 /// other AWS JSON protocols use, are accepted too; output is always RFC 3339. Years outside
-/// 0 to 9999 are refused when decoding, since RFC 3339 cannot write them back.
+/// 0 to 9999 (in the timestamp's offset or in UTC) are refused when decoding, since RFC 3339
+/// cannot write them back.
 mod timestamp {
     use serde::{Deserializer, Serializer};
     use std::fmt;
@@ -324,7 +326,9 @@ mod timestamp {
     /// timestamp outside them is an invalid response rather than a stage that cannot be
     /// serialized.
     fn writable<E: serde::de::Error>(t: OffsetDateTime) -> Result<Option<OffsetDateTime>, E> {
-        if (0..=9999).contains(&t.year()) {
+        // In its own offset and in UTC: a program may well convert it to UTC to print it.
+        let utc_year = t.checked_to_offset(time::UtcOffset::UTC).map(|u| u.year());
+        if (0..=9999).contains(&t.year()) && utc_year.is_some_and(|y| (0..=9999).contains(&y)) {
             Ok(Some(t))
         } else {
             Err(E::custom(format_args!(

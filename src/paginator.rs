@@ -20,6 +20,12 @@ use crate::operation::check_text;
 use crate::Client;
 
 const RESUME_PREFIX: &str = "apigwv2:skip=";
+/// The largest skip a resume token may carry: far beyond any page, so that a forged token
+/// cannot make one `next` walk a whole listing.
+const MAX_SKIP: usize = 10_000;
+/// Pages in a row with no items but a `nextToken` before the listing is stopped: a service
+/// that keeps answering so would otherwise hold one `next` forever.
+pub(crate) const MAX_EMPTY_PAGES: usize = 100;
 
 mod sealed {
     pub trait Sealed {}
@@ -68,7 +74,11 @@ impl Position {
             reason: "is a malformed apigwv2 resume token".into(),
         };
         let (n, tok) = rest.split_once(':').ok_or_else(bad)?;
-        let skip = n.parse::<usize>().map_err(|_| bad())?;
+        let skip = n
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n <= MAX_SKIP)
+            .ok_or_else(bad)?;
         Ok(Self {
             token: Some(tok.to_owned()).filter(|t| !t.is_empty()),
             skip,
@@ -116,6 +126,8 @@ pub struct Pages<R: Paginated> {
     /// listings of millions of items).
     seen: HashSet<u64>,
     pages_fetched: usize,
+    /// Pages in a row that had no items (but a next token).
+    empty_run: usize,
     items_yielded: usize,
     done: bool,
     pending_error: Option<Error>,
@@ -146,6 +158,7 @@ impl<R: Paginated> Pages<R> {
             page_start: None,
             seen: HashSet::new(),
             pages_fetched: 0,
+            empty_run: 0,
             items_yielded: 0,
             done: false,
             pending_error: None,
@@ -223,6 +236,18 @@ impl<R: Paginated> Iterator for Pages<R> {
             self.pages_fetched += 1;
             let (mut items, next) = R::into_parts(page);
             let next = next.filter(|t| !t.is_empty());
+            self.empty_run = if items.is_empty() && next.is_some() {
+                self.empty_run + 1
+            } else {
+                0
+            };
+            if self.empty_run >= MAX_EMPTY_PAGES {
+                self.position = None;
+                return self.fail(Error::EmptyPages {
+                    operation: R::OPERATION,
+                    pages: self.empty_run,
+                });
+            }
             let dropped = pos.skip.min(items.len());
             items.drain(..dropped);
             if let Some(t) = &next {

@@ -34,13 +34,14 @@ impl<N: AsRef<str>, V: AsRef<str>> fmt::Debug for RedactedHeaders<'_, N, V> {
     }
 }
 
-/// The URL with any user name and password replaced by `***`, for error messages.
+/// The URL with any user name and password replaced by `***`, for error messages. A
+/// password may itself hold `/`, `?` or `#` (a URL that fails to parse for that very
+/// reason), so everything up to the last `@` is hidden: an `@` in a path costs some of the
+/// message, never a secret.
 pub(crate) fn url_without_userinfo(url: &str) -> Cow<'_, str> {
     let start = url.find("://").map_or(0, |i| i + 3);
-    let rest = &url[start..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => Cow::Owned(format!("{}***{}", &url[..start], &rest[at..])),
+    match url[start..].rfind('@') {
+        Some(at) => Cow::Owned(format!("{}***{}", &url[..start], &url[start + at..])),
         None => Cow::Borrowed(url),
     }
 }
@@ -112,13 +113,18 @@ mod tests {
 
     #[test]
     fn userinfo_is_stripped() {
-        assert_eq!(
-            url_without_userinfo("https://u:pw@h:1/p@x"),
-            "https://***@h:1/p@x"
-        );
+        assert_eq!(url_without_userinfo("https://u:pw@h:1/p@x"), "https://***@x");
         assert_eq!(url_without_userinfo("http://a@b@h/"), "http://***@h/");
         assert_eq!(url_without_userinfo("u:pw@h"), "***@h");
-        assert_eq!(url_without_userinfo("https://h/p?q=a@b"), "https://h/p?q=a@b");
+        assert_eq!(url_without_userinfo("https://h/p?q=a@b"), "https://***@b");
+        assert_eq!(
+            url_without_userinfo("https://admin:s3cr#t@ls:4566"),
+            "https://***@ls:4566"
+        );
+        assert_eq!(
+            url_without_userinfo("http://bob:pa/ss@proxy:3128"),
+            "http://***@proxy:3128"
+        );
         assert_eq!(url_without_userinfo("https://h"), "https://h");
     }
 

@@ -192,6 +192,9 @@ fn an_endpoint_password_is_never_echoed() {
         "http://:hunter2@127.0.0.1:80/",
         "https://hunter2@example.com/",
         "https://u:hunter2@[::1",
+        "https://admin:hunter2#x@ls.internal:4566",
+        "https://admin:hun?ter2@ls.internal:4566",
+        "http://bob:hunter2/x@127.0.0.1:1",
     ] {
         let e = Endpoint::parse(url).unwrap_err().to_string();
         assert!(!e.contains("hunter2"), "{e}");
@@ -278,6 +281,8 @@ fn timestamps_that_cannot_be_written_back_are_invalid_responses() {
         "-62167219201",
         "\"+10000-01-01T00:00:00Z\"",
         "1e300",
+        "\"9999-12-31T23:59:59-01:00\"",
+        "\"0000-01-01T00:00:00+01:00\"",
     ] {
         let body = format!(r#"{{"items":[{{"stageName":"s","lastUpdatedDate":{bad}}}]}}"#);
         let t = Scripted::new(vec![json(200, &[], &body)]);
@@ -289,7 +294,8 @@ fn timestamps_that_cannot_be_written_back_are_invalid_responses() {
     for (good, wire) in [
         ("253402300799", "9999-12-31T23:59:59Z"),
         ("-62167219200", "0000-01-01T00:00:00Z"),
-        ("\"0000-01-01T00:00:00+01:00\"", "0000-01-01T00:00:00+01:00"),
+        ("\"0000-01-01T01:00:00+01:00\"", "0000-01-01T01:00:00+01:00"),
+        ("\"9999-12-31T22:59:59-01:00\"", "9999-12-31T22:59:59-01:00"),
     ] {
         let body = format!(r#"{{"items":[{{"stageName":"s","createdDate":{good}}}]}}"#);
         let t = Scripted::new(vec![json(200, &[], &body)]);
@@ -327,6 +333,9 @@ fn every_decoded_stage_encodes() {
         let body = serde_json::json!({ "stageName": "s", "createdDate": v }).to_string();
         if let Ok(stage) = serde_json::from_str::<Stage>(&body) {
             decoded += 1;
+            // Converting to UTC, as a program printing it would, must not panic either.
+            let utc = stage.created_date.map(|t| t.to_offset(time::UtcOffset::UTC));
+            assert!(utc.is_none_or(|t| (0..=9999).contains(&t.year())), "{body}");
             serde_json::to_string(&stage)
                 .unwrap_or_else(|e| panic!("{body} decoded but does not encode: {e}"));
         }
@@ -892,4 +901,211 @@ fn every_public_type_that_holds_a_secret_has_a_redacting_debug() {
     check("LocalApiGateway", format!("{gw:?}"));
     let client = gw.client_builder().proxy(proxy).build().unwrap();
     check("Client", format!("{client:?}"));
+}
+
+/// Runs `f` on a thread and waits for it at most `secs`: a test of "this cannot hang"
+/// must fail, not hang, when it regresses.
+fn within<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(Duration::from_secs(secs))
+        .unwrap_or_else(|_| panic!("still blocked after {secs} s"))
+}
+
+/// Token files, the SSO cache and the shared config files are read only when they are
+/// regular files of a bounded size: a FIFO (or `/dev/stdin`) never blocks a call, and
+/// `/dev/zero` never fills memory.
+#[cfg(unix)]
+#[test]
+fn special_and_huge_files_are_refused_not_read() {
+    use apigwv2::credentials::{DefaultChain, ProvideCredentials};
+    let home = home_with_config("");
+    let fifo = home.join("fifo");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let big = home.join("big");
+    std::fs::write(&big, vec![b'a'; 100 * 1024]).unwrap();
+    let fifo_s = fifo.to_string_lossy().into_owned();
+    let big_s = big.to_string_lossy().into_owned();
+    for (file, why) in [
+        (&fifo_s, "not a regular file"),
+        (&"/dev/zero".to_owned(), "not a regular file"),
+        (&big_s, "larger than"),
+    ] {
+        for vars in [
+            vec![
+                ("AWS_WEB_IDENTITY_TOKEN_FILE", file.clone()),
+                ("AWS_ROLE_ARN", "arn:aws:iam::1:role/r".into()),
+            ],
+            vec![
+                (
+                    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                    "http://127.0.0.1:1/creds".into(),
+                ),
+                ("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", file.clone()),
+            ],
+        ] {
+            let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let env = chain_env(&home, &vars);
+            let e = within(10, move || {
+                DefaultChain::new(env, "eu-west-1")
+                    .unwrap()
+                    .provide_credentials()
+                    .unwrap_err()
+                    .to_string()
+            });
+            assert!(e.contains(why), "{e}");
+        }
+        if file != &big_s {
+            // (A config file may be up to 16 MiB.)
+            let env = chain_env(&home, &[("AWS_CONFIG_FILE", file)]);
+            let e = within(10, move || {
+                Client::builder()
+                    .env(env)
+                    .region("eu-west-1")
+                    .build()
+                    .unwrap_err()
+                    .to_string()
+            });
+            assert!(e.contains(why), "{e}");
+        }
+    }
+}
+
+/// A hostile STS answer nested 140,000 deep (it fits the 1 MiB body cap) is refused by
+/// depth, instead of building a tree whose drop overflows the stack.
+#[test]
+fn a_deeply_nested_sts_answer_is_refused() {
+    use apigwv2::credentials::{DefaultChain, ProvideCredentials};
+    let sts = common::fake::FakeServer::start(|_| {
+        (
+            200,
+            format!("{}{}", "<a>".repeat(140_000), "</a>".repeat(140_000)),
+        )
+    });
+    let home = home_with_config("");
+    let token = home.join("token");
+    std::fs::write(&token, "jwt").unwrap();
+    let token = token.to_string_lossy().into_owned();
+    let env = chain_env(
+        &home,
+        &[
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", &token),
+            ("AWS_ROLE_ARN", "arn:aws:iam::1:role/r"),
+            ("AWS_ENDPOINT_URL_STS", &sts.url),
+        ],
+    );
+    let e = DefaultChain::new(env, "eu-west-1")
+        .unwrap()
+        .provide_credentials()
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("nested deeper than"), "{e}");
+}
+
+/// A service that answers every page with no items and a new token would hold one `next`
+/// forever: the listing stops after 100 such pages with `Error::EmptyPages`. A forged
+/// resume token cannot ask to skip more than any listing could need.
+#[test]
+fn endless_empty_pages_and_huge_skips_are_bounded() {
+    let answers: Vec<HttpResponse> = (0..150)
+        .map(|i| json(200, &[], &format!(r#"{{"items":[],"nextToken":"t{i}"}}"#)))
+        .collect();
+    let t = Scripted::new(answers);
+    let client = scripted_client(&t, ManualClock::new(SystemTime::now()));
+    let mut stages = client.stages("api");
+    let e = stages.next().unwrap().unwrap_err();
+    assert!(matches!(e, Error::EmptyPages { pages: 100, .. }), "{e:?}");
+    assert!(e.to_string().contains("100 pages in a row had no items"), "{e}");
+    assert_eq!(t.dates().len(), 100);
+    assert!(stages.next().is_none());
+    // 99 empty pages, then items: a slow start is not an error.
+    let mut answers: Vec<HttpResponse> = (0..99)
+        .map(|i| json(200, &[], &format!(r#"{{"items":[],"nextToken":"t{i}"}}"#)))
+        .collect();
+    answers.push(one_page());
+    let client = scripted_client(&Scripted::new(answers), ManualClock::new(SystemTime::now()));
+    assert_eq!(client.stages("api").map(Result::unwrap).count(), 1);
+
+    let client = scripted_client(&Scripted::new(vec![]), ManualClock::new(SystemTime::now()));
+    let e = client
+        .stages("api")
+        .starting_token("apigwv2:skip=18446744073709551615:")
+        .next()
+        .unwrap()
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::InvalidInput {
+                field: "starting_token",
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+}
+
+/// A `source_profile` chain longer than any real one is refused by length (the visited set
+/// only stops loops), before any network call.
+#[test]
+fn an_absurdly_long_source_profile_chain_is_refused() {
+    use apigwv2::credentials::{DefaultChain, ProvideCredentials};
+    let mut config = String::new();
+    for i in 0..40 {
+        let name = if i == 0 {
+            "[default]".to_owned()
+        } else {
+            format!("[profile p{i}]")
+        };
+        config.push_str(&format!(
+            "{name}\nrole_arn = arn:aws:iam::1:role/r{i}\nsource_profile = p{}\n",
+            i + 1
+        ));
+    }
+    config.push_str("[profile p40]\naws_access_key_id = A\naws_secret_access_key = s\n");
+    let home = home_with_config(&config);
+    let e = DefaultChain::new(chain_env(&home, &[]), "eu-west-1")
+        .unwrap()
+        .provide_credentials()
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("longer than 32 profiles"), "{e}");
+}
+
+/// An `Expiration` long before the Unix epoch (before 1601 panics `SystemTime` on Windows)
+/// reads as expired credentials, never a panic; server enum text displays escaped; the
+/// builder's `Debug` hides an endpoint password.
+#[cfg(unix)]
+#[test]
+fn odd_expirations_enum_text_and_builder_debug() {
+    use apigwv2::credentials::ProvideCredentials;
+    let (chain, _home) = process_chain(
+        "printf '%s\\n' '{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\",\"Expiration\":\"1600-01-01T00:00:00Z\"}'\n",
+        Duration::from_secs(10),
+    );
+    let creds = chain.provide_credentials().unwrap();
+    assert!(creds.expiry().unwrap() < SystemTime::UNIX_EPOCH);
+    let level = apigwv2::LoggingLevel::from("\u{1b}]52;c;aGk=\u{7}");
+    assert_printable(&level.to_string());
+    let b = Client::builder().endpoint_url("http://user:hunter2@127.0.0.1:1");
+    assert!(!format!("{b:?}").contains("hunter2"), "{b:?}");
+}
+
+/// The CLI echoes an unknown option escaped.
+#[test]
+fn the_cli_echoes_arguments_escaped() {
+    let gw = LocalApiGateway::builder().api("a", numbered(1)).start().unwrap();
+    let o = run_cli(&gw, &["a", "--\u{1b}[2J"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("unknown option"), "{err}");
+    for line in err.lines() {
+        assert_printable(line);
+    }
 }

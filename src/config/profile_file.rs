@@ -247,10 +247,8 @@ fn strip_inline_comment(value: &str) -> &str {
 }
 
 fn read_optional(path: &Path) -> Result<Option<String>, Error> {
-    match std::fs::read(path) {
-        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| Error::Config {
-            message: format!("{}: not valid UTF-8", path.display()),
-        }),
+    match crate::files::read_regular_text(path, crate::files::MAX_CONFIG_FILE) {
+        Ok(text) => Ok(Some(text)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::Config {
             message: format!("{}: {e}", path.display()),

@@ -15,6 +15,8 @@ use crate::config::{configured_endpoint_parsed, validate_region, Endpoint, Env, 
 use crate::credentials::{Credentials, EnvironmentProvider, ProvideCredentials};
 use crate::error::Error;
 
+/// The longest `source_profile` chain followed (the AWS CLI has no need of more).
+const MAX_PROFILE_CHAIN: usize = 32;
 /// Refresh temporary credentials this long before they expire.
 const REFRESH_BEFORE: Duration = Duration::from_secs(5 * 60);
 /// The bound on each credential provider's call or process.
@@ -247,9 +249,10 @@ impl Context {
         session: Option<String>,
         deadline: Instant,
     ) -> Result<Credentials, Error> {
-        let token = std::fs::read_to_string(file).map_err(|e| Error::InvalidCredentials {
-            message: format!("web identity: the token file {file}: {e}"),
-        })?;
+        let token = crate::files::read_regular_text(std::path::Path::new(file), crate::files::MAX_TOKEN_FILE)
+            .map_err(|e| Error::InvalidCredentials {
+                message: format!("web identity: the token file {file}: {e}"),
+            })?;
         sts::assume_role_with_web_identity(
             &self.sts_endpoint()?,
             role,
@@ -268,6 +271,11 @@ impl Context {
         let fail = |why: String| Error::InvalidCredentials {
             message: format!("profile {name:?}: {why}"),
         };
+        if visited.len() >= MAX_PROFILE_CHAIN {
+            return Err(fail(format!(
+                "source_profile chain is longer than {MAX_PROFILE_CHAIN} profiles"
+            )));
+        }
         if !visited.insert(name.to_owned()) {
             return Err(fail(format!(
                 "source_profile chain loops back to it ({})",

@@ -74,7 +74,7 @@ pub(crate) fn endpoint(env: &Env) -> Result<Option<String>, Error> {
 pub(crate) fn credentials(env: &Env, url: &str, timeout: Duration) -> Result<Credentials, Error> {
     let token = match env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
         Some(path) => Some(
-            std::fs::read_to_string(path)
+            crate::files::read_regular_text(std::path::Path::new(path), crate::files::MAX_TOKEN_FILE)
                 .map_err(|e| Error::InvalidCredentials {
                     message: format!(
                         "container credentials: AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE {path}: {e}"

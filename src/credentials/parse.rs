@@ -11,8 +11,9 @@ use crate::error::Error;
 
 pub(crate) fn parse_expiration(provider: &str, s: &str) -> Result<SystemTime, Error> {
     OffsetDateTime::parse(s.trim(), &Rfc3339)
-        .map(SystemTime::from)
-        .map_err(|_| Error::InvalidCredentials {
+        .ok()
+        .and_then(crate::clock::to_system_time)
+        .ok_or_else(|| Error::InvalidCredentials {
             message: format!("{provider}: Expiration {s:?} is not an RFC 3339 time"),
         })
 }

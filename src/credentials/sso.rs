@@ -39,8 +39,12 @@ pub(crate) fn credentials(
     };
     let login = format!("run `aws sso login` (for {})", p.cache_key);
     let path = cache_dir.join(cache_file_name(&p.cache_key));
-    let text =
-        std::fs::read(&path).map_err(|_| fail(format!("no cached token at {}; {login}", path.display())))?;
+    let text = crate::files::read_regular(&path, crate::files::MAX_TOKEN_FILE).map_err(|e| {
+        fail(format!(
+            "no usable cached token at {} ({e}); {login}",
+            path.display()
+        ))
+    })?;
     let v: serde_json::Value = crate::json::parse_json(&text)
         .map_err(|_| fail(format!("{} is not JSON; {login}", path.display())))?;
     let token = v

@@ -5,6 +5,9 @@
 //! numeric character references. No DTDs, no CDATA: STS sends neither.
 
 /// One element: its name (without namespace prefix), text and children.
+/// The deepest nesting accepted.
+const MAX_DEPTH: usize = 32;
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Element {
     pub name: String,
@@ -119,6 +122,11 @@ pub(crate) fn parse(doc: &str) -> Result<Element, String> {
                     None => root = Some(el),
                 }
             } else {
+                // Real STS answers nest about 5 deep; a hostile one must not build a tree
+                // whose drop recurses deeper than the stack.
+                if stack.len() >= MAX_DEPTH {
+                    return Err(format!("elements nested deeper than {MAX_DEPTH}"));
+                }
                 stack.push(el);
             }
             rest = &r[end + 1..];
