@@ -18,10 +18,8 @@ use crate::credentials::{
 };
 use crate::error::Error;
 use crate::operation::{self, Operation, OperationRequest};
-use crate::paginator::Paginator;
 use crate::retry::{self, QuotaBucket, RetryConfig, RetryMode, Sleeper, ThreadSleeper};
 use crate::sigv4::RequestSigner;
-use crate::stages::{GetStagesOutput, GetStagesRequest};
 use crate::transport::{HttpRequest, Timeouts, Transport, TransportError, UreqTransport};
 
 /// The signing name of API Gateway (V1 and V2 share it).
@@ -104,25 +102,6 @@ impl Client {
     /// The endpoint requests go to.
     pub fn endpoint(&self) -> &Endpoint {
         &self.inner.endpoint
-    }
-
-    /// Fetches one page of stages.
-    ///
-    /// ```no_run
-    /// # fn main() -> Result<(), apigwv2::Error> {
-    /// # let client = apigwv2::Client::from_env()?;
-    /// use apigwv2::GetStagesRequest;
-    /// let page = client.get_stages(&GetStagesRequest::new("a1b2c3").max_results(25))?;
-    /// println!("{} stages, more: {}", page.items.len(), page.next_token.is_some());
-    /// # Ok(()) }
-    /// ```
-    pub fn get_stages(&self, request: &GetStagesRequest) -> Result<GetStagesOutput, Error> {
-        self.invoke(request)
-    }
-
-    /// All stages of an API, fetched lazily page by page.
-    pub fn stages(&self, api_id: impl Into<String>) -> Paginator<GetStagesRequest> {
-        Paginator::new(self.clone(), GetStagesRequest::new(api_id))
     }
 
     /// The retry settings in force.
@@ -773,7 +752,7 @@ mod tests {
             .env(env(&[("AWS_REGION", "eu-west-1")]))
             .build()
             .unwrap();
-        let e = c.get_stages(&GetStagesRequest::new("a")).unwrap_err();
+        let e = c.get_stages(&crate::GetStagesRequest::new("a")).unwrap_err();
         assert!(matches!(e, Error::InvalidCredentials { .. }), "{e:?}");
         let text = e.to_string();
         for source in [

@@ -171,6 +171,14 @@ pub enum Error {
         /// How many empty pages came in a row.
         pages: usize,
     },
+    /// [`Client::api_by_name`](crate::Client::api_by_name) found no API, or several, with
+    /// that name.
+    ApiName {
+        /// The name looked for.
+        name: String,
+        /// The ids of the APIs with that name (empty when there is none).
+        api_ids: Vec<String>,
+    },
     /// A request parameter was invalid; nothing was sent.
     InvalidInput {
         /// The parameter, e.g. `api_id`.
@@ -361,6 +369,15 @@ impl fmt::Display for Error {
                 f,
                 "{operation} pagination stopped: {pages} pages in a row had no items but a \
                  nextToken, which looks endless"
+            ),
+            Self::ApiName { name, api_ids } if api_ids.is_empty() => {
+                write!(f, "no API is named {name:?}")
+            }
+            Self::ApiName { name, api_ids } => write!(
+                f,
+                "{} APIs are named {name:?} ({}): name one by its id instead",
+                api_ids.len(),
+                api_ids.join(", ")
             ),
             Self::InvalidInput { field, reason } => write!(f, "invalid {field}: {reason}"),
             Self::Config { message } => write!(f, "configuration error: {message}"),

@@ -4,7 +4,7 @@
 
 use crate::config::Endpoint;
 use crate::operation;
-use crate::stages::GetStagesRequest;
+use crate::operations::get_stages::GetStagesRequest;
 use crate::transport::HttpResponse;
 
 /// Splits fuzz input into a status, a few headers and a body, then decodes it as a

@@ -146,12 +146,12 @@ pub mod fuzz_entry;
 mod json;
 mod model;
 mod operation;
+mod operations;
 mod paginator;
 mod rate_limiter;
 mod redact;
 pub mod retry;
 pub mod sigv4;
-mod stages;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod transport;
@@ -159,9 +159,13 @@ pub mod transport;
 pub use client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_OPERATION_TIMEOUT};
 pub use credentials::Credentials;
 pub use error::{Error, ServiceError, TransportErrorKind};
-pub use model::{AccessLogSettings, LoggingLevel, RouteSettings, Stage};
+pub use model::{
+    AccessLogSettings, Api, Cors, IpAddressType, LoggingLevel, ProtocolType, RouteSettings, Stage,
+};
+pub use operation::Page;
+pub use operations::get_apis::{GetApisOutput, GetApisRequest};
+pub use operations::get_stages::{GetStagesOutput, GetStagesRequest};
 pub use paginator::{Pages, Paginated, Paginator};
-pub use stages::{GetStagesOutput, GetStagesRequest};
 
 /// The item iterator of [`Client::stages`].
 pub type Stages = Paginator<GetStagesRequest>;

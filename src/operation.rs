@@ -2,10 +2,12 @@
 //!
 //! An operation is a type that knows its name, builds its method, path and query from its
 //! input (validating it first), and names its output type. Signing, sending, retrying,
-//! error decoding and pagination are generic over this trait, so adding GetApis or
-//! GetStage is one struct and one `impl`.
+//! error decoding and pagination are generic over this trait, so an operation is one
+//! declaration in `src/operations/`: its input, one `impl Operation`, and its `Client`
+//! methods. Listings share [`Page`] and the paginators.
 
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 use crate::encode::encode_into;
 use crate::error::{excerpt, Error, ServiceError};
@@ -21,13 +23,30 @@ pub(crate) struct OperationRequest {
 }
 
 impl OperationRequest {
-    /// A GET of a path made of literal parts and percent-encoded labels.
-    pub(crate) fn get(path: String) -> Self {
-        Self {
+    /// A GET of the model's URI template (`/v2/apis/{api_id}/stages`), each `{label}`
+    /// replaced by its value from `labels`, checked ([`check_label`]) and percent-encoded.
+    pub(crate) fn get(template: &'static str, labels: &[(&'static str, &str)]) -> Result<Self, Error> {
+        let mut path = String::with_capacity(template.len() + 32);
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            path.push_str(&rest[..open]);
+            let close = open + rest[open..].find('}').unwrap_or(rest.len() - open);
+            let name = &rest[open + 1..close];
+            let (field, value) = labels
+                .iter()
+                .find(|(n, _)| *n == name)
+                .copied()
+                .unwrap_or(("label", ""));
+            check_label(field, value)?;
+            push_label(&mut path, value);
+            rest = rest.get(close + 1..).unwrap_or("");
+        }
+        path.push_str(rest);
+        Ok(Self {
             method: "GET",
             path,
             query: CanonicalQuery::default(),
-        }
+        })
     }
 
     /// Adds a query parameter (encoded and kept in canonical order).
@@ -86,10 +105,48 @@ pub(crate) fn check_text(field: &'static str, value: &str) -> Result<(), Error> 
     Ok(())
 }
 
+/// One page of a listing: its items, and the token of the next page when there is one.
+///
+/// Serializes to the service's own format, `{"items":[...],"nextToken":"..."}`; a missing or
+/// `null` `items` reads as empty.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", bound(deserialize = "T: Deserialize<'de>"))]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The items of this page.
+    #[serde(default = "Vec::new", deserialize_with = "null_as_empty")]
+    pub items: Vec<T>,
+    /// The token of the next page; `None` on the last page. A token with control
+    /// characters is refused as an invalid response.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "next_token"
+    )]
+    pub next_token: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// A page from its parts.
+    pub fn new(items: Vec<T>, next_token: Option<String>) -> Self {
+        Self { items, next_token }
+    }
+}
+
+impl<T> Default for Page<T> {
+    fn default() -> Self {
+        Self::new(Vec::new(), None)
+    }
+}
+
+fn null_as_empty<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
 /// Reads a `nextToken`. Tokens are opaque, but the service's are printable text; one with
 /// control characters (terminal escapes, line breaks) is refused, so the client never
 /// sends it back nor prints it (a CLI's "continue with" hint).
-pub(crate) fn next_token<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+fn next_token<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let token = <Option<String> as serde::Deserialize>::deserialize(d)?;
     match &token {
         Some(t) if t.chars().any(crate::redact::needs_escape) => {
@@ -280,17 +337,36 @@ mod tests {
 
     #[test]
     fn query_and_labels_are_encoded() {
-        let mut path = String::from("/v2/apis/");
-        push_label(&mut path, "a/b c");
-        let r = OperationRequest::get(path)
+        let r = OperationRequest::get("/v2/apis/{api_id}", &[("api_id", "a/b c")])
+            .unwrap()
             .query_param("maxResults", "5")
             .query_param("nextToken", "x+/=");
         assert_eq!(r.path, "/v2/apis/a%2Fb%20c");
         assert_eq!(r.query.as_str(), "maxResults=5&nextToken=x%2B%2F%3D");
-        let r = OperationRequest::get(String::new())
+        let r = OperationRequest::get("/", &[])
+            .unwrap()
             .query_param("z", "1")
             .query_param("a", "2");
         assert_eq!(r.query.as_str(), "a=2&z=1");
+        let r = OperationRequest::get(
+            "/v2/apis/{api_id}/stages/{stage_name}",
+            &[("stage_name", "$default"), ("api_id", "a")],
+        );
+        assert_eq!(r.unwrap().path, "/v2/apis/a/stages/%24default");
+        for (id, name, field) in [
+            ("", "s", "api_id"),
+            ("a", "..", "stage_name"),
+            ("a\n", "s", "api_id"),
+            ("a", "s\u{1b}", "stage_name"),
+        ] {
+            match OperationRequest::get(
+                "/v2/apis/{api_id}/stages/{stage_name}",
+                &[("api_id", id), ("stage_name", name)],
+            ) {
+                Err(Error::InvalidInput { field: f, .. }) => assert_eq!(f, field),
+                other => panic!("{other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use crate::error::Error;
-use crate::operation::check_text;
+use crate::operation::{check_text, OperationRequest, Page};
 use crate::Client;
 
 const RESUME_PREFIX: &str = "apigwv2:skip=";
@@ -27,18 +27,15 @@ const MAX_SKIP: usize = 10_000;
 /// that keeps answering so would otherwise hold one `next` forever.
 pub(crate) const MAX_EMPTY_PAGES: usize = 100;
 
-mod sealed {
+pub(crate) mod sealed {
     pub trait Sealed {}
-    impl Sealed for crate::GetStagesRequest {}
 }
 
 /// A request of a listing operation that the paginators can drive. Sealed: implemented by
-/// this crate's listing requests only.
+/// this crate's listing requests only (with [`paginated!`]).
 pub trait Paginated: Clone + sealed::Sealed {
     /// One element of a page (e.g. [`Stage`](crate::Stage)).
     type Item;
-    /// One page of output (e.g. [`GetStagesOutput`](crate::GetStagesOutput)).
-    type Page;
     #[doc(hidden)]
     const OPERATION: &'static str;
     #[doc(hidden)]
@@ -46,12 +43,89 @@ pub trait Paginated: Clone + sealed::Sealed {
     #[doc(hidden)]
     fn set_page_size(&mut self, n: Option<u32>);
     #[doc(hidden)]
-    fn fetch(&self, client: &Client) -> Result<Self::Page, Error>;
-    #[doc(hidden)]
-    fn into_parts(page: Self::Page) -> (Vec<Self::Item>, Option<String>);
-    #[doc(hidden)]
-    fn from_parts(items: Vec<Self::Item>, next_token: Option<String>) -> Self::Page;
+    fn fetch(&self, client: &Client) -> Result<Page<Self::Item>, Error>;
 }
+
+/// The paging parameters every listing request has: `maxResults` and `nextToken`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct PageParams {
+    pub(crate) max_results: Option<u32>,
+    pub(crate) next_token: Option<String>,
+}
+
+impl PageParams {
+    /// Checks the parameters and adds them to the request's query.
+    pub(crate) fn apply(&self, mut req: OperationRequest) -> Result<OperationRequest, Error> {
+        if let Some(n) = self.max_results {
+            if n == 0 {
+                return Err(Error::InvalidInput {
+                    field: "max_results",
+                    reason: "must be at least 1".into(),
+                });
+            }
+            req = req.query_param("maxResults", &n.to_string());
+        }
+        if let Some(token) = &self.next_token {
+            check_text("next_token", token)?;
+            if !token.is_empty() {
+                req = req.query_param("nextToken", token);
+            }
+        }
+        Ok(req)
+    }
+}
+
+/// Makes a request type with a `page: PageParams` field a listing: its `max_results` and
+/// `next_token` setters and getters, and its [`Paginated`] impl.
+macro_rules! paginated {
+    ($request:ty => $item:ty) => {
+        impl $request {
+            /// The page size to ask for (`maxResults`). Must be at least 1. Defaults to
+            /// the service's own page size.
+            pub fn max_results(mut self, n: u32) -> Self {
+                self.page.max_results = Some(n);
+                self
+            }
+
+            /// The token of the page to fetch (`nextToken` of the previous page). Defaults
+            /// to none: the first page.
+            pub fn next_token(mut self, token: impl Into<String>) -> Self {
+                self.page.next_token = Some(token.into());
+                self
+            }
+
+            /// The requested page size, if set.
+            pub fn get_max_results(&self) -> Option<u32> {
+                self.page.max_results
+            }
+
+            /// The page token, if set.
+            pub fn get_next_token(&self) -> Option<&str> {
+                self.page.next_token.as_deref()
+            }
+        }
+
+        impl $crate::paginator::sealed::Sealed for $request {}
+
+        impl $crate::paginator::Paginated for $request {
+            type Item = $item;
+            const OPERATION: &'static str = <Self as $crate::operation::Operation>::NAME;
+
+            fn set_page_token(&mut self, token: Option<String>) {
+                self.page.next_token = token;
+            }
+
+            fn set_page_size(&mut self, n: Option<u32>) {
+                self.page.max_results = n;
+            }
+
+            fn fetch(&self, client: &$crate::Client) -> Result<$crate::Page<$item>, $crate::Error> {
+                client.invoke(self)
+            }
+        }
+    };
+}
+pub(crate) use paginated;
 
 /// A place in a listing: a service token (none for the start) and items to drop after it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,14 +272,14 @@ impl<R: Paginated> Pages<R> {
         Ok(())
     }
 
-    fn fail(&mut self, e: Error) -> Option<Result<R::Page, Error>> {
+    fn fail(&mut self, e: Error) -> Option<Result<Page<R::Item>, Error>> {
         self.done = true;
         Some(Err(e))
     }
 }
 
 impl<R: Paginated> Iterator for Pages<R> {
-    type Item = Result<R::Page, Error>;
+    type Item = Result<Page<R::Item>, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
         if let Some(e) = self.pending_error.take() {
@@ -234,7 +308,10 @@ impl<R: Paginated> Iterator for Pages<R> {
                 Err(e) => return self.fail(e),
             };
             self.pages_fetched += 1;
-            let (mut items, next) = R::into_parts(page);
+            let Page {
+                mut items,
+                next_token: next,
+            } = page;
             let next = next.filter(|t| !t.is_empty());
             self.empty_run = if items.is_empty() && next.is_some() {
                 self.empty_run + 1
@@ -297,7 +374,7 @@ impl<R: Paginated> Iterator for Pages<R> {
                     };
                 }
             }
-            return Some(Ok(R::from_parts(items, next_for_page)));
+            return Some(Ok(Page::new(items, next_for_page)));
         }
     }
 }
@@ -411,8 +488,7 @@ impl<R: Paginated> Iterator for Paginator<R> {
             }
             match self.pages.next()? {
                 Ok(page) => {
-                    let (items, _) = R::into_parts(page);
-                    self.current = items.into_iter();
+                    self.current = page.items.into_iter();
                     self.consumed_in_page = 0;
                 }
                 Err(e) => return Some(Err(e)),

@@ -1,0 +1,68 @@
+//! GetApis: `GET /v2/apis?maxResults=..&nextToken=..`, every API of the account in the
+//! region, one page at a time or lazily with [`Client::apis`].
+
+use crate::error::Error;
+use crate::model::Api;
+use crate::operation::{Operation, OperationRequest, Page};
+use crate::paginator::{paginated, PageParams, Paginator};
+use crate::Client;
+
+/// The input of GetApis: optionally a page size and a token.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[must_use]
+pub struct GetApisRequest {
+    page: PageParams,
+}
+
+impl GetApisRequest {
+    /// A request for the first page of APIs.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+paginated!(GetApisRequest => Api);
+
+/// One page of GetApis: the APIs, and the token of the next page when there is one.
+pub type GetApisOutput = Page<Api>;
+
+impl Operation for GetApisRequest {
+    const NAME: &'static str = "GetApis";
+    type Output = GetApisOutput;
+
+    fn request(&self) -> Result<OperationRequest, Error> {
+        self.page.apply(OperationRequest::get("/v2/apis", &[])?)
+    }
+}
+
+impl Client {
+    /// Fetches one page of APIs.
+    pub fn get_apis(&self, request: &GetApisRequest) -> Result<GetApisOutput, Error> {
+        self.invoke(request)
+    }
+
+    /// Every API, fetched lazily page by page.
+    pub fn apis(&self) -> Paginator<GetApisRequest> {
+        Paginator::new(self.clone(), GetApisRequest::new())
+    }
+
+    /// The one API named `name` (names are not unique: a deploy tool that knows its API by
+    /// name asks this first). No API, or several, with that name is an
+    /// [`Error::ApiName`] that lists the ids found.
+    pub fn api_by_name(&self, name: &str) -> Result<Api, Error> {
+        let mut found = Vec::new();
+        for api in self.apis() {
+            let api = api?;
+            if api.name == name {
+                found.push(api);
+            }
+        }
+        match found.len() {
+            1 => Ok(found.swap_remove(0)),
+            _ => Err(Error::ApiName {
+                name: name.to_owned(),
+                api_ids: found.into_iter().filter_map(|a| a.api_id).collect(),
+            }),
+        }
+    }
+}
