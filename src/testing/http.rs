@@ -3,6 +3,8 @@
 
 use std::io::{self, BufRead, Write};
 
+use time::OffsetDateTime;
+
 /// Largest request head accepted (request line and headers).
 const MAX_HEAD: usize = 64 * 1024;
 /// Largest request body accepted.
@@ -130,6 +132,25 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
+/// An RFC 7231 date: `Sun, 06 Nov 1994 08:49:37 GMT`.
+pub(crate) fn http_date(t: OffsetDateTime) -> String {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+        DAYS[t.weekday().number_days_from_monday() as usize],
+        t.day(),
+        MONTHS[u8::from(t.month()) as usize - 1],
+        t.year(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +182,14 @@ mod tests {
         }
         let big = format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(MAX_HEAD));
         assert!(read_request(&mut io::BufReader::new(big.as_bytes())).is_err());
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    #[test]
+    fn http_dates() {
+        let t = time::macros::datetime!(1994-11-06 08:49:37 UTC);
+        assert_eq!(super::http_date(t), "Sun, 06 Nov 1994 08:49:37 GMT");
     }
 }

@@ -7,13 +7,17 @@
 //! says otherwise, `maxResults` must be 1 to [`MAX_PAGE_SIZE`], and an unknown or foreign
 //! `nextToken` is a 400 `BadRequestException`.
 
+mod auth;
 mod demo;
+mod faults;
 mod http;
+mod routes;
 mod server;
 mod tools;
 
 pub use demo::{demo_stages, DEMO_API_ID};
+pub use faults::Fault;
 pub use server::{
-    Fault, LocalApiGateway, LocalApiGatewayBuilder, RecordedRequest, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
+    LocalApiGateway, LocalApiGatewayBuilder, RecordedRequest, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
 pub use tools::{ManualClock, RecordingSleeper, SteppingClock};
