@@ -171,6 +171,16 @@ pub enum Error {
         /// How many empty pages came in a row.
         pages: usize,
     },
+    /// Listing one API's stages failed during
+    /// [`Client::all_stages`](crate::Client::all_stages); the listing can go on with the
+    /// next API. The accessors (`code`, `status`, `request_id`, ...) answer for the inner
+    /// error, which is also its `source()`.
+    InApi {
+        /// The API whose stages could not be listed.
+        api_id: String,
+        /// What went wrong.
+        source: Box<Error>,
+    },
     /// [`Client::api_by_name`](crate::Client::api_by_name) found no API, or several, with
     /// that name.
     ApiName {
@@ -199,10 +209,18 @@ pub enum Error {
 }
 
 impl Error {
+    /// The error itself, or for [`Error::InApi`] the inner one.
+    fn innermost(&self) -> &Error {
+        match self {
+            Self::InApi { source, .. } => source.innermost(),
+            other => other,
+        }
+    }
+
     // Service details are boxed so that `Result<T, Error>` stays small.
     /// The service's details for service errors.
     pub fn service_error(&self) -> Option<&ServiceError> {
-        match self {
+        match self.innermost() {
             Self::NotFound { details, .. }
             | Self::TooManyRequests { details, .. }
             | Self::BadRequest { details }
@@ -218,7 +236,7 @@ impl Error {
 
     /// The service's message for service errors; for other errors, their description.
     pub fn message(&self) -> Option<&str> {
-        match self {
+        match self.innermost() {
             Self::Transport { message, .. }
             | Self::Config { message }
             | Self::InvalidCredentials { message } => Some(message),
@@ -229,7 +247,7 @@ impl Error {
 
     /// The request id (`x-amzn-RequestId`) of the response that failed, if any.
     pub fn request_id(&self) -> Option<&str> {
-        match self {
+        match self.innermost() {
             Self::InvalidResponse { request_id, .. } => request_id.as_deref(),
             _ => self.service_error().and_then(|d| d.request_id.as_deref()),
         }
@@ -237,7 +255,7 @@ impl Error {
 
     /// The HTTP status of the response that failed, if there was one.
     pub fn status(&self) -> Option<u16> {
-        match self {
+        match self.innermost() {
             Self::InvalidResponse { status, .. } => Some(*status),
             _ => self.service_error().map(|d| d.status),
         }
@@ -245,7 +263,7 @@ impl Error {
 
     /// How many attempts were made, for errors that come from sending requests.
     pub fn attempts(&self) -> Option<u32> {
-        match self {
+        match self.innermost() {
             Self::Transport { attempts, .. } | Self::InvalidResponse { attempts, .. } => Some(*attempts),
             _ => self.service_error().map(|d| d.attempts),
         }
@@ -255,7 +273,7 @@ impl Error {
     /// throttling, 5xx, broken connections, timeouts, and a success response whose body
     /// arrived cut short or unreadable.
     pub fn is_retryable(&self) -> bool {
-        match self {
+        match self.innermost() {
             Self::TooManyRequests { .. } => true,
             Self::Service { details } => {
                 matches!(details.status, 429 | 500 | 502 | 503 | 504)
@@ -321,6 +339,10 @@ pub(crate) fn is_throttling_code(code: &str) -> bool {
 /// helper process) are escaped, so printing an error cannot drive the terminal.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Self::InApi { api_id, source } = self {
+            write!(Escaping(f), "API {api_id}: ")?;
+            return source.fmt(f);
+        }
         if let Some(details) = self.service_error() {
             return details.fmt(f);
         }
@@ -329,7 +351,8 @@ impl fmt::Display for Error {
             Self::NotFound { .. }
             | Self::TooManyRequests { .. }
             | Self::BadRequest { .. }
-            | Self::Service { .. } => Ok(()),
+            | Self::Service { .. }
+            | Self::InApi { .. } => Ok(()),
             Self::Transport {
                 operation,
                 kind,
@@ -386,7 +409,14 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::InApi { source, .. } => Some(&**source),
+            _ => None,
+        }
+    }
+}
 
 /// The first `max` characters of a body, with control characters escaped, for error messages.
 pub(crate) fn excerpt(body: &[u8], max: usize) -> String {

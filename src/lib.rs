@@ -134,6 +134,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod all_stages;
 mod client;
 pub mod clock;
 pub mod config;
@@ -156,6 +157,7 @@ pub mod sigv4;
 pub mod testing;
 pub mod transport;
 
+pub use all_stages::{AllStages, ApiStage};
 pub use client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_OPERATION_TIMEOUT};
 pub use credentials::Credentials;
 pub use error::{Error, ServiceError, TransportErrorKind};
