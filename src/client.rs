@@ -475,8 +475,10 @@ impl ClientBuilder {
         self
     }
 
-    /// The HTTP transport. Defaults to [`UreqTransport`] with the configured timeouts (which
-    /// do not apply to a transport given here).
+    /// The HTTP transport for every call the client makes: the service's, and the
+    /// credential providers' (STS, the SSO portal, the container and instance-metadata
+    /// endpoints, whose requests are marked `bypass_proxy`). Defaults to [`UreqTransport`]
+    /// with the configured timeouts and proxy (which do not apply to a transport given here).
     pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
         self.transport = Some(Arc::new(transport));
         self
@@ -496,11 +498,6 @@ impl ClientBuilder {
             Some(env) => ProfileSet::load(env)?,
             None => ProfileSet::default(),
         });
-        let region = match self.region.clone() {
-            Some(r) => r,
-            None => resolve_region(self.env.as_ref(), &profiles)?,
-        };
-        validate_region(&region)?;
         let proxy = match self.proxy {
             Some(p) => p,
             None => match &self.env {
@@ -508,6 +505,17 @@ impl ClientBuilder {
                 None => ProxyConfig::none(),
             },
         };
+        // One transport for everything the client sends: the service, and the credential
+        // providers' calls (and the instance-metadata region lookup).
+        let transport: Arc<dyn Transport> = match self.transport {
+            Some(t) => t,
+            None => Arc::new(UreqTransport::with_proxy(self.timeouts, &proxy)?),
+        };
+        let region = match self.region.clone() {
+            Some(r) => r,
+            None => resolve_region(self.env.as_ref(), &profiles, &*transport)?,
+        };
+        validate_region(&region)?;
         let clock: Arc<dyn Clock> = self.clock.clone().unwrap_or_else(|| Arc::new(SystemClock));
         let credentials: Arc<dyn ProvideCredentials> = match (self.credentials, self.provider) {
             (Some(c), _) => {
@@ -523,7 +531,7 @@ impl ClientBuilder {
                     region.clone(),
                     self.provider_timeout.unwrap_or(DEFAULT_PROVIDER_TIMEOUT),
                     Arc::clone(&clock),
-                    proxy.clone(),
+                    Arc::clone(&transport),
                 )),
                 (None, None) => {
                     return Err(Error::InvalidCredentials {
@@ -554,10 +562,6 @@ impl ClientBuilder {
                 Some(endpoint) => endpoint,
                 None => Endpoint::resolve(&region, fips, dual)?,
             },
-        };
-        let transport = match self.transport {
-            Some(t) => t,
-            None => Arc::new(UreqTransport::with_proxy(self.timeouts, &proxy)?),
         };
         let retry = match self.retry {
             Some(r) => r,
@@ -646,7 +650,11 @@ fn flag(env: &Env, profiles: &ProfileSet, var: &str, key: &str) -> Result<bool, 
 
 /// The region from `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`, then EC2
 /// instance metadata (unless disabled).
-fn resolve_region(env: Option<&Env>, profiles: &ProfileSet) -> Result<String, Error> {
+fn resolve_region(
+    env: Option<&Env>,
+    profiles: &ProfileSet,
+    transport: &dyn Transport,
+) -> Result<String, Error> {
     let missing = || Error::Config {
         message: "no region: call ClientBuilder::region, set AWS_REGION (or AWS_DEFAULT_REGION), \
                   or add `region = ...` to the profile"
@@ -662,7 +670,7 @@ fn resolve_region(env: Option<&Env>, profiles: &ProfileSet) -> Result<String, Er
     if crate::credentials::imds_disabled(env) {
         return Err(missing());
     }
-    crate::credentials::imds_region(env).map_err(|e| Error::Config {
+    crate::credentials::imds_region(env, transport).map_err(|e| Error::Config {
         message: format!(
             "no region: set AWS_REGION or the profile's region (EC2 instance metadata had none: {})",
             e.message().unwrap_or_default()

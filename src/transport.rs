@@ -25,6 +25,9 @@ pub struct HttpRequest {
     /// The most time this attempt may take, from sending to the last byte of the body; the
     /// client sets it from its per-attempt timeout and what is left of the call's deadline.
     pub timeout: Option<Duration>,
+    /// Connect straight to the host, never through a proxy: set for the container and
+    /// instance-metadata credential endpoints, which a proxy's network must not answer for.
+    pub bypass_proxy: bool,
 }
 
 impl HttpRequest {
@@ -36,6 +39,7 @@ impl HttpRequest {
             headers: Vec::new(),
             body: Vec::new(),
             timeout: None,
+            bypass_proxy: false,
         }
     }
 
@@ -55,6 +59,7 @@ impl fmt::Debug for HttpRequest {
             .field("headers", &crate::redact::RedactedHeaders(&self.headers))
             .field("body_len", &self.body.len())
             .field("timeout", &self.timeout)
+            .field("bypass_proxy", &self.bypass_proxy)
             .finish()
     }
 }
@@ -382,7 +387,11 @@ impl Transport for UreqTransport {
         // it chunked, which some endpoints (instance metadata among them) do not expect.
         let bodyless =
             request.body.is_empty() && matches!(request.method, "GET" | "HEAD" | "DELETE" | "OPTIONS");
-        let proxy = self.proxy_for(&request.url);
+        let proxy = if request.bypass_proxy {
+            None
+        } else {
+            self.proxy_for(&request.url)
+        };
         let response = if bodyless {
             let req = builder.body(()).map_err(bad)?;
             self.agent.run(self.configure(req, request.timeout, proxy))
@@ -467,7 +476,7 @@ mod tests {
             format!("{r:?}"),
             "HttpRequest { method: \"GET\", url: \"https://example.com/\", headers: [(\"Authorization\", \"** redacted **\"), \
              (\"x-amz-security-token\", \"** redacted **\"), (\"x-amz-sso_bearer_token\", \"** redacted **\"), \
-             (\"X-aws-ec2-metadata-token\", \"** redacted **\"), (\"host\", \"example.com\")], body_len: 54, timeout: None }"
+             (\"X-aws-ec2-metadata-token\", \"** redacted **\"), (\"host\", \"example.com\")], body_len: 54, timeout: None, bypass_proxy: false }"
         );
         let resp = HttpResponse::new(
             200,

@@ -1,7 +1,9 @@
-//! Proxies: settings come from the client's own `Env` or builder, `HTTPS_PROXY`,
-//! `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (either case) apply to the service, STS and the
-//! SSO portal, and the container and instance-metadata endpoints never go through a proxy.
-//! Every test runs a small CONNECT proxy on 127.0.0.1 and checks what reached it.
+//! Proxies and the one transport: settings come from the client's own `Env` or builder,
+//! `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (either case) apply to the
+//! service, STS and the SSO portal, the container and instance-metadata endpoints never go
+//! through a proxy, and every call the client makes (credential providers' included) goes
+//! through the client's transport. The tests run a small CONNECT proxy on 127.0.0.1 and
+//! check what reached it.
 
 mod common;
 
@@ -252,5 +254,61 @@ fn container_and_instance_metadata_never_go_through_a_proxy() {
     assert!(
         proxy.connects().is_empty(),
         "instance metadata went through the proxy"
+    );
+}
+
+/// A transport that records what it was asked to send, then sends it with ureq.
+#[derive(Debug, Clone)]
+struct Recording {
+    inner: apigwv2::transport::UreqTransport,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<(String, bool)>>>,
+}
+
+impl apigwv2::transport::Transport for Recording {
+    fn send(
+        &self,
+        request: &apigwv2::transport::HttpRequest,
+        max: u64,
+    ) -> Result<apigwv2::transport::HttpResponse, apigwv2::transport::TransportError> {
+        self.seen
+            .lock()
+            .unwrap()
+            .push((request.url.clone(), request.bypass_proxy));
+        self.inner.send(request, max)
+    }
+}
+
+#[test]
+fn credential_providers_send_through_the_clients_transport() {
+    let gw = gateway();
+    let ecs = FakeServer::start(|_| {
+        (
+            200,
+            format!(
+                r#"{{"AccessKeyId":"{}","SecretAccessKey":"{}","Expiration":"{LATER}"}}"#,
+                "AKIDLOCAL", "local-secret-key"
+            ),
+        )
+    });
+    let full = format!("{}/v1/credentials", ecs.url);
+    let t = Recording {
+        inner: apigwv2::transport::UreqTransport::default(),
+        seen: Default::default(),
+    };
+    let client = Client::builder()
+        .env(env(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", &full)]))
+        .region(gw.region())
+        .endpoint_url(gw.endpoint_url())
+        .transport(t.clone())
+        .build()
+        .unwrap();
+    assert_eq!(client.stages("a").count(), 3);
+    let seen = t.seen.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        [
+            (full.clone(), true),
+            (format!("{}/v2/apis/a/stages", gw.endpoint_url()), false)
+        ]
     );
 }

@@ -14,6 +14,7 @@ use crate::config::profile_file::{sso_cache_dir, ProfileSet, Properties};
 use crate::config::{configured_endpoint_parsed, validate_region, Endpoint, Env, ProxyConfig};
 use crate::credentials::{Credentials, EnvironmentProvider, ProvideCredentials};
 use crate::error::Error;
+use crate::transport::{Timeouts, Transport, UreqTransport};
 
 /// The longest `source_profile` chain followed (the AWS CLI has no need of more).
 const MAX_PROFILE_CHAIN: usize = 32;
@@ -54,8 +55,8 @@ struct Context {
     region: String,
     timeout: Duration,
     clock: Arc<dyn Clock>,
-    /// For STS and the SSO portal; never for the container or instance metadata.
-    proxy: ProxyConfig,
+    /// What every provider call is sent through (the client's own transport).
+    transport: Arc<dyn Transport>,
 }
 
 impl DefaultChain {
@@ -66,14 +67,14 @@ impl DefaultChain {
         let region = region.into();
         validate_region(&region)?;
         let profiles = Arc::new(ProfileSet::load(&env)?);
-        let proxy = ProxyConfig::from_env(&env)?;
+        let transport = UreqTransport::with_proxy(Timeouts::default(), &ProxyConfig::from_env(&env)?)?;
         Ok(Self::with_profiles(
             env,
             profiles,
             region,
             DEFAULT_PROVIDER_TIMEOUT,
             Arc::new(SystemClock),
-            proxy,
+            Arc::new(transport),
         ))
     }
 
@@ -84,12 +85,13 @@ impl DefaultChain {
         self
     }
 
-    /// The same chain with these proxy settings for STS and the SSO portal. Defaults to the
-    /// environment's ([`ProxyConfig::from_env`]); the container and instance-metadata
-    /// endpoints are always reached directly.
+    /// The same chain sending its calls (STS, the SSO portal, the container and instance
+    /// metadata endpoints) through `transport`. Defaults to a [`UreqTransport`] with the
+    /// environment's proxy settings ([`ProxyConfig::from_env`]); a client's chain uses the
+    /// client's transport.
     #[must_use]
-    pub fn with_proxy(mut self, proxy: ProxyConfig) -> Self {
-        self.ctx.proxy = proxy;
+    pub fn with_transport(mut self, transport: impl Transport + 'static) -> Self {
+        self.ctx.transport = Arc::new(transport);
         self
     }
 
@@ -106,7 +108,7 @@ impl DefaultChain {
         region: String,
         timeout: Duration,
         clock: Arc<dyn Clock>,
-        proxy: ProxyConfig,
+        transport: Arc<dyn Transport>,
     ) -> Self {
         Self {
             ctx: Context {
@@ -115,7 +117,7 @@ impl DefaultChain {
                 region,
                 timeout,
                 clock,
-                proxy,
+                transport,
             },
             cache: Mutex::new(Cache::default()),
             refreshed: Condvar::new(),
@@ -158,7 +160,7 @@ impl DefaultChain {
                 .push("web identity: AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are not both set".into()),
         }
         match container::endpoint(&ctx.env)? {
-            Some(url) => return container::credentials(&ctx.env, &url, ctx.step_timeout(deadline)?),
+            Some(url) => return container::credentials(&ctx.env, &url, ctx.step_timeout(deadline)?, &*ctx.transport),
             None => passed.push(
                 "container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set".into(),
             ),
@@ -166,7 +168,7 @@ impl DefaultChain {
         if imds::disabled(&ctx.env) {
             passed.push("EC2 instance metadata: disabled by AWS_EC2_METADATA_DISABLED".into());
         } else {
-            match imds::credentials(&ctx.env, ctx.step_timeout(deadline)?) {
+            match imds::credentials(&ctx.env, ctx.step_timeout(deadline)?, &*ctx.transport) {
                 Ok(c) => return Ok(c),
                 Err(e) => passed.push(e.message().unwrap_or_default().to_owned()),
             }
@@ -216,7 +218,7 @@ impl Context {
         Ok(sts::StsEndpoint {
             endpoint,
             region: region.to_owned(),
-            proxy: self.proxy.clone(),
+            transport: Arc::clone(&self.transport),
         })
     }
 
@@ -306,12 +308,19 @@ impl Context {
                         .ok_or_else(|| {
                             fail("credential_source Environment, but the environment has no keys".into())
                         })?,
-                    "Ec2InstanceMetadata" => imds::credentials(&self.env, self.step_timeout(deadline)?)?,
+                    "Ec2InstanceMetadata" => {
+                        imds::credentials(&self.env, self.step_timeout(deadline)?, &*self.transport)?
+                    }
                     "EcsContainer" => {
                         let url = container::endpoint(&self.env)?.ok_or_else(|| {
                             fail("credential_source EcsContainer, but no container endpoint is set".into())
                         })?;
-                        container::credentials(&self.env, &url, self.step_timeout(deadline)?)?
+                        container::credentials(
+                            &self.env,
+                            &url,
+                            self.step_timeout(deadline)?,
+                            &*self.transport,
+                        )?
                     }
                     other => return Err(fail(format!("unknown credential_source {other:?}"))),
                 }
@@ -411,7 +420,7 @@ impl Context {
                 account_id: account_id.to_owned(),
                 role_name: role_name.to_owned(),
                 portal_url,
-                proxy: self.proxy.clone(),
+                transport: Arc::clone(&self.transport),
             },
             &cache_dir,
             self.now(),

@@ -5,11 +5,12 @@
 
 use std::time::Duration;
 
-use super::http::send;
+use super::http::{send, Call};
 use super::parse::credentials_json;
 use crate::config::Env;
 use crate::credentials::Credentials;
 use crate::error::Error;
+use crate::transport::Transport;
 
 const ECS_HOST: &str = "http://169.254.170.2";
 
@@ -71,7 +72,12 @@ pub(crate) fn endpoint(env: &Env) -> Result<Option<String>, Error> {
     Ok(Some(full.to_owned()))
 }
 
-pub(crate) fn credentials(env: &Env, url: &str, timeout: Duration) -> Result<Credentials, Error> {
+pub(crate) fn credentials(
+    env: &Env,
+    url: &str,
+    timeout: Duration,
+    transport: &dyn Transport,
+) -> Result<Credentials, Error> {
     let token = match env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
         Some(path) => Some(
             crate::files::read_regular_text(std::path::Path::new(path), crate::files::MAX_TOKEN_FILE)
@@ -96,13 +102,16 @@ pub(crate) fn credentials(env: &Env, url: &str, timeout: Duration) -> Result<Cre
     }
     // Never through a proxy: its network's link-local hosts are not ours.
     let resp = send(
-        "container credentials",
-        "GET",
-        url,
-        &headers,
-        Vec::new(),
-        timeout,
-        None,
+        transport,
+        Call {
+            provider: "container credentials",
+            method: "GET",
+            url,
+            headers: &headers,
+            body: Vec::new(),
+            timeout,
+            bypass_proxy: true,
+        },
     )?;
     if resp.status != 200 {
         return Err(Error::InvalidCredentials {

@@ -5,11 +5,12 @@
 
 use std::time::Duration;
 
-use super::http::send;
+use super::http::{send, Call};
 use super::parse::credentials_json;
 use crate::config::{Endpoint, Env};
 use crate::credentials::Credentials;
 use crate::error::Error;
+use crate::transport::Transport;
 
 /// The IMDS timeout per call.
 pub(crate) const IMDS_TIMEOUT: Duration = Duration::from_secs(1);
@@ -34,32 +35,45 @@ fn base(env: &Env) -> Result<String, Error> {
     }
 }
 
-fn get(env: &Env, what: &str, path: &str, timeout: Duration) -> Result<String, Error> {
+fn get(
+    env: &Env,
+    what: &str,
+    path: &str,
+    timeout: Duration,
+    transport: &dyn Transport,
+) -> Result<String, Error> {
     let base = base(env)?;
     let fail = |why: String| Error::InvalidCredentials {
         message: format!("EC2 instance metadata ({base}): {why}"),
     };
     let token = send(
-        "EC2 instance metadata",
-        "PUT",
-        &format!("{base}/latest/api/token"),
-        &[("x-aws-ec2-metadata-token-ttl-seconds", "21600")],
-        Vec::new(),
-        timeout,
-        None, // never through a proxy: its own metadata service must not answer for us
+        transport,
+        Call {
+            provider: "EC2 instance metadata",
+            method: "PUT",
+            url: &format!("{base}/latest/api/token"),
+            headers: &[("x-aws-ec2-metadata-token-ttl-seconds", "21600")],
+            body: Vec::new(),
+            timeout,
+            // Never through a proxy: its own metadata service must not answer for us.
+            bypass_proxy: true,
+        },
     )?;
     if token.status != 200 {
         return Err(fail(format!("the token request answered HTTP {}", token.status)));
     }
     let token = String::from_utf8(token.body).map_err(|_| fail("the token is not text".into()))?;
     let resp = send(
-        "EC2 instance metadata",
-        "GET",
-        &format!("{base}{path}"),
-        &[("x-aws-ec2-metadata-token", token.trim())],
-        Vec::new(),
-        timeout,
-        None, // never through a proxy: its own metadata service must not answer for us
+        transport,
+        Call {
+            provider: "EC2 instance metadata",
+            method: "GET",
+            url: &format!("{base}{path}"),
+            headers: &[("x-aws-ec2-metadata-token", token.trim())],
+            body: Vec::new(),
+            timeout,
+            bypass_proxy: true,
+        },
     )?;
     if resp.status != 200 {
         return Err(fail(format!("{what} answered HTTP {}", resp.status)));
@@ -69,13 +83,18 @@ fn get(env: &Env, what: &str, path: &str, timeout: Duration) -> Result<String, E
 
 /// The instance role's credentials; each call takes at most `timeout` (and at most
 /// [`IMDS_TIMEOUT`]).
-pub(crate) fn credentials(env: &Env, timeout: Duration) -> Result<Credentials, Error> {
+pub(crate) fn credentials(
+    env: &Env,
+    timeout: Duration,
+    transport: &dyn Transport,
+) -> Result<Credentials, Error> {
     let timeout = timeout.min(IMDS_TIMEOUT);
     let roles = get(
         env,
         "the role list",
         "/latest/meta-data/iam/security-credentials/",
         timeout,
+        transport,
     )?;
     let role = roles
         .lines()
@@ -93,16 +112,18 @@ pub(crate) fn credentials(env: &Env, timeout: Duration) -> Result<Credentials, E
             crate::encode::uri_encode(role)
         ),
         timeout,
+        transport,
     )?;
     credentials_json("EC2 instance metadata", body.as_bytes())
 }
 
-pub(crate) fn region(env: &Env) -> Result<String, Error> {
+pub(crate) fn region(env: &Env, transport: &dyn Transport) -> Result<String, Error> {
     Ok(get(
         env,
         "the region",
         "/latest/meta-data/placement/region",
         IMDS_TIMEOUT,
+        transport,
     )?
     .trim()
     .to_owned())

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use sha1::{Digest, Sha1};
 
-use super::http::send;
+use super::http::{send, Call};
 use super::parse::parse_expiration;
 use crate::credentials::Credentials;
 use crate::error::Error;
@@ -21,7 +21,7 @@ pub(crate) struct SsoProfile {
     pub role_name: String,
     /// The portal URL, e.g. `https://portal.sso.us-east-1.amazonaws.com`.
     pub portal_url: String,
-    pub proxy: crate::config::ProxyConfig,
+    pub transport: std::sync::Arc<dyn crate::transport::Transport>,
 }
 
 fn cache_file_name(key: &str) -> String {
@@ -65,13 +65,16 @@ pub(crate) fn credentials(
         crate::encode::uri_encode(&p.role_name)
     );
     let resp = send(
-        "SSO GetRoleCredentials",
-        "GET",
-        &url,
-        &[("x-amz-sso_bearer_token", token)],
-        Vec::new(),
-        timeout,
-        Some(&p.proxy),
+        &*p.transport,
+        Call {
+            provider: "SSO GetRoleCredentials",
+            method: "GET",
+            url: &url,
+            headers: &[("x-amz-sso_bearer_token", token)],
+            body: Vec::new(),
+            timeout,
+            bypass_proxy: false,
+        },
     )?;
     if resp.status != 200 {
         let hint = if resp.status == 401 || resp.status == 403 {

@@ -3,21 +3,24 @@
 
 use std::time::{Duration, SystemTime};
 
-use super::http::send;
+use super::http::{send, Call};
 use super::parse::parse_expiration;
 use super::xml;
-use crate::config::{Endpoint, ProxyConfig};
+use std::sync::Arc;
+
+use crate::config::Endpoint;
 use crate::credentials::Credentials;
 use crate::encode::uri_encode;
 use crate::error::Error;
 use crate::sigv4::{self, SignableRequest, SigningParams};
+use crate::transport::Transport;
 
 /// Where STS is and which region to sign for.
 #[derive(Debug, Clone)]
 pub(crate) struct StsEndpoint {
     pub endpoint: Endpoint,
     pub region: String,
-    pub proxy: ProxyConfig,
+    pub transport: Arc<dyn Transport>,
 }
 
 fn form(params: &[(&str, &str)]) -> String {
@@ -132,13 +135,16 @@ pub(crate) fn assume_role(
         all.push((n, v));
     }
     let resp = send(
-        "STS AssumeRole",
-        "POST",
-        &url,
-        &all,
-        body.into_bytes(),
-        timeout,
-        Some(&endpoint.proxy),
+        &*endpoint.transport,
+        Call {
+            provider: "STS AssumeRole",
+            method: "POST",
+            url: &url,
+            headers: &all,
+            body: body.into_bytes(),
+            timeout,
+            bypass_proxy: false,
+        },
     )?;
     read_response(&format!("STS AssumeRole {}", p.role_arn), resp.status, &resp.body)
 }
@@ -159,13 +165,16 @@ pub(crate) fn assume_role_with_web_identity(
     ]);
     let headers = [("content-type", "application/x-www-form-urlencoded; charset=utf-8")];
     let resp = send(
-        "STS AssumeRoleWithWebIdentity",
-        "POST",
-        &endpoint.endpoint.url_for_path(endpoint.path()),
-        &headers,
-        body.into_bytes(),
-        timeout,
-        Some(&endpoint.proxy),
+        &*endpoint.transport,
+        Call {
+            provider: "STS AssumeRoleWithWebIdentity",
+            method: "POST",
+            url: &endpoint.endpoint.url_for_path(endpoint.path()),
+            headers: &headers,
+            body: body.into_bytes(),
+            timeout,
+            bypass_proxy: false,
+        },
     )?;
     read_response(
         &format!("STS AssumeRoleWithWebIdentity {role_arn}"),
