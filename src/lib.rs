@@ -135,6 +135,7 @@
 #![deny(missing_docs)]
 
 mod all_stages;
+mod builder;
 mod client;
 pub mod clock;
 pub mod config;
@@ -158,7 +159,8 @@ pub mod testing;
 pub mod transport;
 
 pub use all_stages::{AllStages, ApiStage};
-pub use client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_OPERATION_TIMEOUT};
+pub use builder::ClientBuilder;
+pub use client::{Client, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_OPERATION_TIMEOUT};
 pub use credentials::Credentials;
 pub use error::{Error, ServiceError, TransportErrorKind};
 pub use model::{

@@ -150,14 +150,6 @@ impl RetryConfig {
     pub fn get_quota(&self) -> Option<RetryQuota> {
         self.quota
     }
-
-    pub(crate) fn initial_backoff_value(&self) -> Duration {
-        self.initial_backoff
-    }
-
-    pub(crate) fn max_backoff_value(&self) -> Duration {
-        self.max_backoff
-    }
 }
 
 /// Waits between attempts. Inject one to test retries without waiting.
@@ -288,6 +280,125 @@ impl QuotaBucket {
     #[cfg(test)]
     pub(crate) fn available(&self) -> u32 {
         *self.tokens.lock().unwrap()
+    }
+}
+
+/// What to do after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Next {
+    /// Try again after this delay.
+    RetryAfter(Duration),
+    /// The service's clock is this far (ms) from ours: sign with it and try again at once.
+    RetryWithSkew(i64),
+    /// Stop and return the error.
+    GiveUp,
+}
+
+/// The facts about one failed attempt that the retry decision needs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Failure<'a> {
+    /// The response's `Date` header, if there was a response.
+    pub(crate) date: Option<&'a str>,
+    /// The response's `Retry-After` header.
+    pub(crate) retry_after: Option<&'a str>,
+    /// When the attempt was sent and its answer received, by the client's clock.
+    pub(crate) sent_at: SystemTime,
+    pub(crate) received_at: SystemTime,
+    /// Time spent in the call so far, and the call's deadline.
+    pub(crate) elapsed: Duration,
+    pub(crate) operation_timeout: Duration,
+    /// A jitter draw in `[0, 1)`.
+    pub(crate) jitter: f64,
+}
+
+/// The retry state of one call: it counts attempts, collects the request ids, spends and
+/// refunds the retry quota, and after each failure decides what comes next. No I/O and no
+/// clock of its own, so every policy decision is unit-tested without sockets.
+#[derive(Debug)]
+pub(crate) struct Attempts<'a> {
+    config: &'a RetryConfig,
+    quota: &'a QuotaBucket,
+    attempts: u32,
+    spent: u32,
+    request_ids: Vec<String>,
+    skew_corrected: bool,
+}
+
+impl<'a> Attempts<'a> {
+    pub(crate) fn new(config: &'a RetryConfig, quota: &'a QuotaBucket) -> Self {
+        Self {
+            config,
+            quota,
+            attempts: 0,
+            spent: 0,
+            request_ids: Vec::new(),
+            skew_corrected: false,
+        }
+    }
+
+    /// Starts an attempt; returns its number (1 for the first).
+    pub(crate) fn start(&mut self) -> u32 {
+        self.attempts = self.attempts.saturating_add(1);
+        self.attempts
+    }
+
+    /// The call succeeded: refund what its retries took from the quota (or 1 token).
+    pub(crate) fn succeeded(&self) {
+        self.quota.release(self.spent);
+    }
+
+    /// After a failed attempt: records it on `error` (attempts, request ids) and decides
+    /// what comes next. A clock-skew complaint with a usable `Date` gets one immediate
+    /// retry (even with retries off); otherwise retryable errors are retried while attempts,
+    /// quota and the call's deadline allow, after a backoff (or `Retry-After`, capped).
+    pub(crate) fn after_failure(&mut self, error: &mut Error, f: Failure<'_>) -> Next {
+        if let Some(id) = error.request_id() {
+            self.request_ids.push(id.to_owned());
+        }
+        error.set_attempts(self.attempts);
+        error.set_request_ids(self.request_ids.clone());
+        if !self.skew_corrected && is_clock_skew_error(error) {
+            // A skew that would move signing outside what can be signed is ignored.
+            let skew = f
+                .date
+                .and_then(parse_http_date)
+                .and_then(|d| estimate_skew_ms(d, f.sent_at, f.received_at))
+                .filter(|skew| {
+                    crate::clock::offset_by_ms(f.received_at, *skew)
+                        .and_then(crate::clock::to_datetime)
+                        .is_some()
+                });
+            if let Some(skew) = skew {
+                self.skew_corrected = true;
+                if self.attempts < self.config.max_attempts.max(2) {
+                    return Next::RetryWithSkew(skew);
+                }
+            }
+        }
+        let Some(kind) = classify(error) else {
+            return Next::GiveUp;
+        };
+        if self.attempts >= self.config.max_attempts {
+            return Next::GiveUp;
+        }
+        let Some(cost) = self.quota.acquire(kind) else {
+            return Next::GiveUp;
+        };
+        self.spent = self.spent.saturating_add(cost);
+        let backoff = backoff_delay(
+            self.attempts,
+            f.jitter,
+            self.config.initial_backoff,
+            self.config.max_backoff,
+        );
+        let delay = f
+            .retry_after
+            .and_then(retry_after)
+            .map_or(backoff, |d| d.min(self.config.max_backoff));
+        if f.elapsed.saturating_add(delay) >= f.operation_timeout {
+            return Next::GiveUp;
+        }
+        Next::RetryAfter(delay)
     }
 }
 
@@ -449,6 +560,135 @@ mod tests {
         for _ in 0..1000 {
             assert_eq!(off.acquire(RetryKind::Timeout), Some(0));
         }
+    }
+
+    fn failure(
+        date: Option<&'static str>,
+        retry_after: Option<&'static str>,
+        elapsed_s: u64,
+    ) -> Failure<'static> {
+        let sent = SystemTime::UNIX_EPOCH + Duration::from_secs(1_750_000_000);
+        Failure {
+            date,
+            retry_after,
+            sent_at: sent,
+            received_at: sent + Duration::from_secs(2),
+            elapsed: Duration::from_secs(elapsed_s),
+            operation_timeout: Duration::from_secs(90),
+            jitter: 0.5,
+        }
+    }
+
+    #[test]
+    fn attempts_back_off_then_give_up_and_annotate_the_error() {
+        let cfg = RetryConfig::default().max_attempts(3);
+        let quota = QuotaBucket::new(cfg.get_quota());
+        let mut a = Attempts::new(&cfg, &quota);
+        let mut last = service(None, 503, "");
+        for (n, want) in [
+            (1, Next::RetryAfter(Duration::from_millis(500))),
+            (2, Next::RetryAfter(Duration::from_secs(1))),
+            (3, Next::GiveUp),
+        ] {
+            assert_eq!(a.start(), n);
+            let mut e = service(None, 503, "");
+            if let Error::Service { details } = &mut e {
+                details.request_id = Some(format!("r{n}"));
+            }
+            assert_eq!(
+                a.after_failure(&mut e, failure(None, None, 0)),
+                want,
+                "attempt {n}"
+            );
+            last = e;
+        }
+        assert_eq!(last.attempts(), Some(3));
+        assert_eq!(last.request_ids(), ["r1", "r2", "r3"]);
+        assert_eq!(quota.available(), 490);
+        a.succeeded();
+        assert_eq!(quota.available(), 500);
+    }
+
+    #[test]
+    fn attempts_honour_retry_after_quota_deadline_and_client_errors() {
+        let cfg = RetryConfig::default()
+            .max_attempts(5)
+            .max_backoff(Duration::from_secs(20));
+        let quota = QuotaBucket::new(Some(RetryQuota::new(7, 5, 10)));
+        let mut a = Attempts::new(&cfg, &quota);
+        a.start();
+        let mut e = service(Some("ThrottlingException"), 400, "");
+        assert_eq!(
+            a.after_failure(&mut e, failure(None, Some("3"), 0)),
+            Next::RetryAfter(Duration::from_secs(3))
+        );
+        a.start();
+        // The quota has 2 tokens left: no retry.
+        assert_eq!(a.after_failure(&mut e, failure(None, Some("3"), 0)), Next::GiveUp);
+        let quota = QuotaBucket::new(None);
+        let mut a = Attempts::new(&cfg, &quota);
+        a.start();
+        assert_eq!(
+            a.after_failure(&mut e, failure(None, Some("3600"), 0)),
+            Next::RetryAfter(Duration::from_secs(20))
+        );
+        a.start();
+        // The backoff would cross the call's deadline.
+        assert_eq!(
+            a.after_failure(&mut e, failure(None, Some("10"), 85)),
+            Next::GiveUp
+        );
+        a.start();
+        assert_eq!(
+            a.after_failure(
+                &mut service(Some("AccessDeniedException"), 403, ""),
+                failure(None, None, 0)
+            ),
+            Next::GiveUp
+        );
+    }
+
+    #[test]
+    fn attempts_learn_the_clock_skew_once_even_with_retries_off() {
+        let cfg = RetryConfig::disabled();
+        let quota = QuotaBucket::new(cfg.get_quota());
+        let mut a = Attempts::new(&cfg, &quota);
+        let skewed = || {
+            service(
+                Some("InvalidSignatureException"),
+                403,
+                "Signature expired: 20250101T000000Z is now earlier",
+            )
+        };
+        a.start();
+        // Sent at 1,750,000,000 s, received 2 s later; the server says 1,750,001,201.
+        let date = Some("Sun, 15 Jun 2025 15:26:41 GMT");
+        assert_eq!(
+            a.after_failure(&mut skewed(), failure(date, None, 0)),
+            Next::RetryWithSkew(1_200_000)
+        );
+        a.start();
+        assert_eq!(
+            a.after_failure(&mut skewed(), failure(date, None, 0)),
+            Next::GiveUp
+        );
+        // A Date that would leave the signable years is not learned.
+        let mut a = Attempts::new(&cfg, &quota);
+        a.start();
+        // (Received 1 s after the midpoint, so signing would land in year 10000.)
+        assert_eq!(
+            a.after_failure(
+                &mut skewed(),
+                failure(Some("Fri, 31 Dec 9999 23:59:59 GMT"), None, 0)
+            ),
+            Next::GiveUp
+        );
+        let mut a = Attempts::new(&cfg, &quota);
+        a.start();
+        assert_eq!(
+            a.after_failure(&mut skewed(), failure(Some("garbage"), None, 0)),
+            Next::GiveUp
+        );
     }
 
     #[test]
