@@ -17,6 +17,30 @@ use crate::retry::{self, QuotaBucket, RetryConfig, RetryMode, Sleeper, ThreadSle
 use crate::sigv4::RequestSigner;
 use crate::transport::{Timeouts, Transport, UreqTransport};
 
+impl Client {
+    /// A builder with nothing set: every setting comes from its methods.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment and the shared files, like the AWS CLI:
+    ///
+    /// - region: `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`, EC2 instance
+    ///   metadata;
+    /// - credentials: the default chain ([`DefaultChain`]): environment, profile (static
+    ///   keys, `credential_process`, SSO, assumed roles), web identity, container, instance
+    ///   metadata;
+    /// - endpoint: `AWS_ENDPOINT_URL_APIGATEWAYV2`, `AWS_ENDPOINT_URL`, the profile's
+    ///   `services` section and `endpoint_url` (all skipped when
+    ///   `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`), then the endpoint rules (FIPS, dual-stack).
+    ///
+    /// A missing region is an [`Error::Config`] that names what to set; missing credentials
+    /// are reported by the first request, listing what each source looked at.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::builder().env(Env::process()).build()
+    }
+}
+
 /// Builds a [`Client`]. Settings made here win over the environment.
 ///
 /// ```

@@ -1,4 +1,5 @@
-//! [`Client`], the handle every call goes through, and [`ClientBuilder`].
+//! [`Client`], the handle every call goes through, and its send loop (its builder is in
+//! `builder.rs`).
 //!
 //! A call is: validate and build the operation's request, get credentials, then attempts
 //! of sign, send through the [`Transport`], decode, with retries, backoff and clock-skew
@@ -10,9 +11,8 @@ use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
-use crate::builder::ClientBuilder;
 use crate::clock::Clock;
-use crate::config::{Endpoint, Env};
+use crate::config::Endpoint;
 use crate::credentials::{Credentials, ProvideCredentials};
 use crate::error::Error;
 use crate::operation::{self, Operation, OperationRequest};
@@ -70,28 +70,6 @@ pub(crate) struct Inner {
 }
 
 impl Client {
-    /// A builder with nothing set: every setting comes from its methods.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
-    /// A client configured from the environment and the shared files, like the AWS CLI:
-    ///
-    /// - region: `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`, EC2 instance
-    ///   metadata;
-    /// - credentials: the default chain ([`DefaultChain`]): environment, profile (static
-    ///   keys, `credential_process`, SSO, assumed roles), web identity, container, instance
-    ///   metadata;
-    /// - endpoint: `AWS_ENDPOINT_URL_APIGATEWAYV2`, `AWS_ENDPOINT_URL`, the profile's
-    ///   `services` section and `endpoint_url` (all skipped when
-    ///   `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`), then the endpoint rules (FIPS, dual-stack).
-    ///
-    /// A missing region is an [`Error::Config`] that names what to set; missing credentials
-    /// are reported by the first request, listing what each source looked at.
-    pub fn from_env() -> Result<Self, Error> {
-        Self::builder().env(Env::process()).build()
-    }
-
     /// The region requests are signed for.
     pub fn region(&self) -> &str {
         &self.inner.region

@@ -32,7 +32,7 @@ pub(crate) mod sealed {
 }
 
 /// A request of a listing operation that the paginators can drive. Sealed: implemented by
-/// this crate's listing requests only (with [`paginated!`]).
+/// this crate's listing requests only.
 pub trait Paginated: Clone + sealed::Sealed {
     /// One element of a page (e.g. [`Stage`](crate::Stage)).
     type Item;
