@@ -134,6 +134,7 @@ impl Client {
                         inner.operation_timeout
                     ),
                     attempts: n - 1,
+                    source: None,
                 });
             }
             let mut http = self.sign(&request, &credentials, self.signing_time()?);
@@ -160,7 +161,7 @@ impl Client {
                         Err(e) => (e, Some(response)),
                     }
                 }
-                Err(e) => (transport_error(O::NAME, e, n), None),
+                Err(e) => (transport_error(O::NAME, inner.endpoint.host_header(), e, n), None),
             };
             if let Some(limiter) = &inner.limiter {
                 let throttled = retry::classify(&error) == Some(retry::RetryKind::Throttling);
@@ -222,15 +223,16 @@ impl Client {
     }
 }
 
-fn transport_error(operation: &'static str, e: TransportError, attempts: u32) -> Error {
+fn transport_error(operation: &'static str, host: &str, e: TransportError, attempts: u32) -> Error {
     if let Some(limit) = e.body_limit {
         return Error::ResponseTooLarge { operation, limit };
     }
     Error::Transport {
         operation,
         kind: e.kind,
-        message: e.message,
+        message: format!("{host}: {}", e.message),
         attempts,
+        source: e.source,
     }
 }
 
@@ -242,5 +244,27 @@ mod tests {
     fn client_is_send_sync_clone() {
         fn check<T: Send + Sync + Clone + 'static>() {}
         check::<Client>();
+    }
+
+    #[test]
+    fn transport_errors_name_the_host_and_keep_their_cause() {
+        // A port nothing listens on: the connection is refused at once.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let client = Client::builder()
+            .region("eu-west-1")
+            .credentials(Credentials::new("AKID", "SECRET", None::<String>))
+            .endpoint_url(format!("http://127.0.0.1:{port}"))
+            .retry_config(RetryConfig::disabled())
+            .build()
+            .unwrap();
+        let e = client.get_stage("a", "b").unwrap_err();
+        assert!(matches!(e, Error::Transport { .. }), "{e:?}");
+        assert!(e.to_string().contains(&format!("127.0.0.1:{port}")), "{e}");
+        let cause = std::error::Error::source(&e).expect("the transport's cause");
+        assert!(!cause.to_string().is_empty());
     }
 }

@@ -62,6 +62,36 @@ fn write_meta(f: &mut impl fmt::Write, request_id: Option<&str>, attempts: u32) 
     }
 }
 
+/// The underlying error of a failure (an I/O or HTTP-stack error), kept for
+/// [`std::error::Error::source`]. Cheap to clone; two causes are equal when they are the
+/// same error.
+#[derive(Clone)]
+pub struct Cause(std::sync::Arc<dyn std::error::Error + Send + Sync>);
+
+impl Cause {
+    /// Wraps an error.
+    pub fn new(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self(std::sync::Arc::new(error))
+    }
+
+    /// The error itself.
+    pub fn get(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
+}
+
+impl fmt::Debug for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl PartialEq for Cause {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// How a request failed to get a response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -127,10 +157,12 @@ pub enum Error {
         operation: &'static str,
         /// What kind of failure.
         kind: TransportErrorKind,
-        /// The transport's description.
+        /// The transport's description, naming the host it tried.
         message: String,
         /// How many attempts were made.
         attempts: u32,
+        /// The underlying error, when the transport kept it (also `source()`).
+        source: Option<Cause>,
     },
     /// A response arrived but could not be read as the operation's output or error.
     InvalidResponse {
@@ -358,6 +390,7 @@ impl fmt::Display for Error {
                 kind,
                 message,
                 attempts,
+                ..
             } => {
                 write!(f, "{operation} failed: {kind}: {message}")?;
                 if *attempts > 1 {
@@ -413,6 +446,9 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::InApi { source, .. } => Some(&**source),
+            Self::Transport {
+                source: Some(cause), ..
+            } => Some(cause.get()),
             _ => None,
         }
     }

@@ -162,7 +162,7 @@ pub use all_stages::{AllStages, ApiStage};
 pub use builder::ClientBuilder;
 pub use client::{Client, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_OPERATION_TIMEOUT};
 pub use credentials::Credentials;
-pub use error::{Error, ServiceError, TransportErrorKind};
+pub use error::{Cause, Error, ServiceError, TransportErrorKind};
 pub use model::{
     AccessLogSettings, Api, Cors, IpAddressType, LoggingLevel, ProtocolType, RouteSettings, Stage,
 };

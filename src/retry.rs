@@ -530,6 +530,7 @@ mod tests {
             kind: TransportErrorKind::Timeout,
             message: String::new(),
             attempts: 1,
+            source: None,
         };
         assert_eq!(classify(&timeout), Some(RetryKind::Timeout));
         let input = Error::InvalidInput {

@@ -2,7 +2,9 @@
 //! tests can script responses, and its implementation on a blocking `ureq` agent.
 //!
 //! A transport sends one request and returns one response, whatever its status: retries,
-//! signing and error decoding live above it and do not know how bytes move.
+//! signing and error decoding live above it and do not know how bytes move. The trait is
+//! this crate's own (not ureq's, whose transport API is outside its semver); new fields
+//! of [`HttpRequest`] may be added in minor releases (it is `#[non_exhaustive]`).
 
 use std::fmt;
 use std::io::Read;
@@ -112,7 +114,7 @@ pub(crate) fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Op
 }
 
 /// Why a transport got no complete response.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TransportError {
     /// What kind of failure.
@@ -121,6 +123,8 @@ pub struct TransportError {
     pub message: String,
     /// Set when the body was cut off at the size limit; the limit in bytes.
     pub body_limit: Option<u64>,
+    /// The underlying error (the HTTP stack's or the OS's), when there is one.
+    pub source: Option<crate::error::Cause>,
 }
 
 impl TransportError {
@@ -130,7 +134,15 @@ impl TransportError {
             kind,
             message: message.into(),
             body_limit: None,
+            source: None,
         }
+    }
+
+    /// The same error, keeping `source` as its cause.
+    #[must_use]
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(crate::error::Cause::new(source));
+        self
     }
 }
 
@@ -141,7 +153,13 @@ impl fmt::Display for TransportError {
     }
 }
 
-impl std::error::Error for TransportError {}
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_ref()
+            .map(|c| c.get() as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// Sends one request and reads the whole response, whatever its status.
 ///
@@ -371,7 +389,7 @@ fn map_ureq_error(e: ureq::Error) -> TransportError {
     if let E::BodyExceedsLimit(n) = e {
         err.body_limit = Some(n);
     }
-    err
+    err.with_source(e)
 }
 
 impl Transport for UreqTransport {

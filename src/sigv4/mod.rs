@@ -1,5 +1,9 @@
 //! A sans-IO AWS Signature Version 4 signer for `Authorization`-header signing.
 //!
+//! **Outside semver.** This module is public so that its stages can be checked against
+//! the official test vectors and other signers, and so that advanced users can sign their
+//! own requests; its items may change in a minor release. The client needs none of it.
+//!
 //! Every stage is a pure function over data, so each can be checked on its own against the
 //! official test suite: [`canonical_request`], [`string_to_sign`], [`derive_signing_key`],
 //! [`signature`], and [`sign`] that chains them. Time is a parameter, never read from a
