@@ -1,8 +1,10 @@
-//! `stages`: list the stages of an API Gateway V2 API, the way a user's own tool would.
+//! `stages`: list the stages of an API Gateway V2 API (or of every API, or the APIs
+//! themselves, or one stage), the way a user's own tool would.
 //!
 //! ```text
 //! cargo run --example stages -- <API_ID> [--region R] [--profile P] [--endpoint-url URL]
 //!       [--page-size N] [--max-items N] [--starting-token T] [--output table|json|jsonl]
+//! cargo run --example stages -- --api-name NAME | --all-apis | --apis | API --stage NAME
 //! cargo run --example stages --features testing -- --demo [--output ...]
 //! ```
 //!
@@ -13,7 +15,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use apigwv2::config::Env;
-use apigwv2::{Client, Error, GetStagesOutput, Stage};
+use apigwv2::{AllStages, Api, ApiStage, Client, Error, GetApisRequest, GetStagesRequest, Page, Paginator, Stage};
 
 const USAGE: &str = "\
 NAME
@@ -23,6 +25,10 @@ SYNOPSIS
     stages <API_ID> [--region R] [--profile P] [--endpoint-url URL]
            [--page-size N] [--max-items N] [--starting-token T]
            [--output table|json|jsonl]
+    stages --api-name NAME [options]     the stages of the API named NAME
+    stages --all-apis [options]          every stage of every API
+    stages --apis [options]              the APIs themselves
+    stages <API_ID> --stage NAME         one stage (GetStage)
     stages --demo [--output table|json|jsonl] [--page-size N] [--max-items N]
     stages --help
 
@@ -32,6 +38,13 @@ DESCRIPTION
     ~/.aws files as the AWS CLI; the options below override them.
 
 OPTIONS
+    --api-name NAME       the API named NAME instead of an id (an error names
+                          the ids when several APIs have that name)
+    --all-apis            every stage of every API, each with its API's id
+                          and name; one API's failure is reported and the
+                          listing goes on (exit 1 at the end)
+    --apis                list the APIs (GetApis) instead of stages
+    --stage NAME          show one stage of the API (GetStage)
     --region R            region to call, e.g. eu-west-1
     --profile P           profile of ~/.aws/config and ~/.aws/credentials
     --endpoint-url URL    send requests to URL (LocalStack, moto, a proxy)
@@ -56,9 +69,20 @@ enum Output {
     Jsonl,
 }
 
+/// What to list.
+#[derive(Clone, PartialEq, Eq)]
+enum Mode {
+    Stages,
+    AllApis,
+    Apis,
+}
+
 #[derive(Clone)]
 struct Args {
     api_id: Option<String>,
+    api_name: Option<String>,
+    stage: Option<String>,
+    mode: Mode,
     region: Option<String>,
     profile: Option<String>,
     endpoint_url: Option<String>,
@@ -72,6 +96,9 @@ struct Args {
 fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
     let mut a = Args {
         api_id: None,
+        api_name: None,
+        stage: None,
+        mode: Mode::Stages,
         region: None,
         profile: None,
         endpoint_url: None,
@@ -95,6 +122,10 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
         match name.as_str() {
             "-h" | "--help" => return Ok(None),
             "--demo" => a.demo = true,
+            "--api-name" => a.api_name = Some(value("an API name")?),
+            "--stage" => a.stage = Some(value("a stage name")?),
+            "--all-apis" => a.mode = Mode::AllApis,
+            "--apis" => a.mode = Mode::Apis,
             "--region" => a.region = Some(value("a region")?),
             "--profile" => a.profile = Some(value("a profile name")?),
             "--endpoint-url" => a.endpoint_url = Some(value("a URL")?),
@@ -130,8 +161,18 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
     {
         return Err("--demo takes no API_ID, --region, --profile or --endpoint-url".into());
     }
-    if !a.demo && a.api_id.is_none() {
-        return Err("missing API_ID".into());
+    let names_api = a.api_id.is_some() || a.api_name.is_some();
+    if a.api_id.is_some() && a.api_name.is_some() {
+        return Err("give an API_ID or --api-name, not both".into());
+    }
+    if a.mode != Mode::Stages && (names_api || a.stage.is_some()) {
+        return Err("--all-apis and --apis take no API_ID, --api-name or --stage".into());
+    }
+    if a.stage.is_some() && (a.max_items.is_some() || a.starting_token.is_some() || a.page_size.is_some()) {
+        return Err("--stage shows one stage: no --page-size, --max-items or --starting-token".into());
+    }
+    if !a.demo && a.mode == Mode::Stages && !names_api {
+        return Err("missing API_ID (or --api-name, --all-apis, --apis)".into());
     }
     Ok(Some(a))
 }
@@ -229,41 +270,18 @@ fn truncate(s: &str, width: usize) -> String {
     out
 }
 
-fn print_table(out: &mut impl Write, stages: &[Stage], width: Option<usize>) -> std::io::Result<()> {
-    let header = [
-        "STAGE",
-        "DEPLOYMENT",
-        "AUTO-DEPLOY",
-        "LAST UPDATED",
-        "DESCRIPTION",
-    ];
-    let rows: Vec<[String; 5]> = stages
-        .iter()
-        .map(|s| {
-            [
-                printable(&s.stage_name),
-                s.deployment_id.as_deref().map_or_else(|| "-".into(), printable),
-                s.auto_deploy.map_or("-".into(), |b| b.to_string()),
-                utc(s.last_updated_date),
-                printable(
-                    &s.description
-                        .clone()
-                        .unwrap_or_default()
-                        .replace(['\n', '\r', '\t'], " "),
-                ),
-            ]
-        })
-        .collect();
-    let mut widths = header.map(|h| h.chars().count());
-    for r in &rows {
+/// A table: a header line and aligned columns; the last column is not padded.
+fn print_table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>], width: Option<usize>) -> std::io::Result<()> {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
         for (w, c) in widths.iter_mut().zip(r) {
             *w = (*w).max(c.chars().count());
         }
     }
-    let line = |cells: [&str; 5]| -> String {
+    let line = |cells: &[&str]| -> String {
         let mut l = String::new();
         for (i, c) in cells.iter().enumerate() {
-            if i == 4 {
+            if i + 1 == cells.len() {
                 l.push_str(c);
             } else {
                 l.push_str(&format!("{:<w$}  ", c, w = widths[i]));
@@ -276,10 +294,133 @@ fn print_table(out: &mut impl Write, stages: &[Stage], width: Option<usize>) -> 
         }
     };
     writeln!(out, "{}", line(header))?;
-    for r in &rows {
-        writeln!(out, "{}", line([&r[0], &r[1], &r[2], &r[3], &r[4]]))?;
+    for r in rows {
+        let cells: Vec<&str> = r.iter().map(String::as_str).collect();
+        writeln!(out, "{}", line(&cells))?;
     }
     Ok(())
+}
+
+fn stage_cells(s: &Stage) -> Vec<String> {
+    vec![
+        printable(&s.stage_name),
+        s.deployment_id.as_deref().map_or_else(|| "-".into(), printable),
+        s.auto_deploy.map_or("-".into(), |b| b.to_string()),
+        utc(s.last_updated_date),
+        printable(&s.description.clone().unwrap_or_default().replace(['\n', '\r', '\t'], " ")),
+    ]
+}
+
+const STAGE_HEADER: [&str; 5] = ["STAGE", "DEPLOYMENT", "AUTO-DEPLOY", "LAST UPDATED", "DESCRIPTION"];
+
+/// One stage of `--all-apis`, as printed: its API's id and name, and the stage's own JSON.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ApiStageRow {
+    api_id: String,
+    api_name: String,
+    stage: Stage,
+}
+
+/// A listing the command can print: rows, their table form, a resume token.
+trait Listing {
+    type Row: serde::Serialize;
+    fn next_row(&mut self) -> Option<Result<Self::Row, Error>>;
+    fn resume(&self) -> Option<String>;
+    fn pages(&self) -> usize;
+    /// Whether an error ends the listing (else it is reported and the listing goes on).
+    fn fatal(e: &Error) -> bool;
+    /// What is listed, for messages: `stages` or `APIs`.
+    fn noun() -> &'static str {
+        "stages"
+    }
+    fn header() -> Vec<&'static str>;
+    fn cells(row: &Self::Row) -> Vec<String>;
+}
+
+impl Listing for Paginator<GetStagesRequest> {
+    type Row = Stage;
+    fn next_row(&mut self) -> Option<Result<Stage, Error>> {
+        self.next()
+    }
+    fn resume(&self) -> Option<String> {
+        self.resume_token().map(str::to_owned)
+    }
+    fn pages(&self) -> usize {
+        self.pages_fetched()
+    }
+    fn fatal(_: &Error) -> bool {
+        true
+    }
+    fn header() -> Vec<&'static str> {
+        STAGE_HEADER.to_vec()
+    }
+    fn cells(s: &Stage) -> Vec<String> {
+        stage_cells(s)
+    }
+}
+
+impl Listing for Paginator<GetApisRequest> {
+    type Row = Api;
+    fn next_row(&mut self) -> Option<Result<Api, Error>> {
+        self.next()
+    }
+    fn resume(&self) -> Option<String> {
+        self.resume_token().map(str::to_owned)
+    }
+    fn pages(&self) -> usize {
+        self.pages_fetched()
+    }
+    fn fatal(_: &Error) -> bool {
+        true
+    }
+    fn noun() -> &'static str {
+        "APIs"
+    }
+    fn header() -> Vec<&'static str> {
+        vec!["API-ID", "NAME", "PROTOCOL", "CREATED", "ENDPOINT"]
+    }
+    fn cells(a: &Api) -> Vec<String> {
+        vec![
+            a.api_id.as_deref().map_or_else(|| "-".into(), printable),
+            printable(&a.name),
+            a.protocol_type.to_string(),
+            utc(a.created_date),
+            a.api_endpoint.as_deref().map_or_else(|| "-".into(), printable),
+        ]
+    }
+}
+
+impl Listing for AllStages {
+    type Row = ApiStageRow;
+    fn next_row(&mut self) -> Option<Result<ApiStageRow, Error>> {
+        self.next().map(|r| {
+            r.map(|s: ApiStage| ApiStageRow {
+                api_id: s.api_id,
+                api_name: s.api_name,
+                stage: s.stage,
+            })
+        })
+    }
+    fn resume(&self) -> Option<String> {
+        self.resume_token()
+    }
+    fn pages(&self) -> usize {
+        0
+    }
+    fn fatal(e: &Error) -> bool {
+        !matches!(e, Error::InApi { .. })
+    }
+    fn header() -> Vec<&'static str> {
+        let mut h = vec!["API-ID", "API-NAME"];
+        h.extend(STAGE_HEADER);
+        h
+    }
+    fn cells(r: &ApiStageRow) -> Vec<String> {
+        let mut c = vec![printable(&r.api_id), printable(&r.api_name)];
+        c.extend(stage_cells(&r.stage));
+        c
+    }
 }
 
 fn client_for(args: &Args) -> Result<Client, Error> {
@@ -297,28 +438,105 @@ fn client_for(args: &Args) -> Result<Client, Error> {
     builder.build()
 }
 
-/// Lists and prints; returns the exit code.
+/// What to list for these arguments, then lists and prints it; returns the exit code.
 fn run(client: &Client, api_id: &str, args: &Args) -> ExitCode {
-    let stdout_tty = std::io::stdout().is_terminal();
-    let output = args
-        .output
-        .unwrap_or(if stdout_tty { Output::Table } else { Output::Jsonl });
+    let api_id = match &args.api_name {
+        Some(name) => match client.api_by_name(name) {
+            Ok(api) => api.api_id.unwrap_or_default(),
+            Err(e) => {
+                eprintln!("{}", report(&e));
+                return ExitCode::from(1);
+            }
+        },
+        None => api_id.to_owned(),
+    };
+    if let Some(stage) = &args.stage {
+        return match client.get_stage(&api_id, stage) {
+            Ok(stage) => print_one(&stage, args),
+            Err(e) => {
+                eprintln!("{}", report(&e));
+                ExitCode::from(1)
+            }
+        };
+    }
+    let max = args.max_items;
+    match args.mode {
+        Mode::Stages => {
+            let mut it = client.stages(api_id);
+            if let Some(n) = args.page_size {
+                it = it.page_size(n);
+            }
+            if let Some(n) = max {
+                it = it.max_items(n);
+            }
+            if let Some(t) = &args.starting_token {
+                it = it.starting_token(t.clone());
+            }
+            list(it, None, args)
+        }
+        Mode::Apis => {
+            let mut it = client.apis();
+            if let Some(n) = args.page_size {
+                it = it.page_size(n);
+            }
+            if let Some(n) = max {
+                it = it.max_items(n);
+            }
+            if let Some(t) = &args.starting_token {
+                it = it.starting_token(t.clone());
+            }
+            list(it, None, args)
+        }
+        Mode::AllApis => {
+            let mut it = client.all_stages();
+            if let Some(n) = args.page_size {
+                it = it.page_size(n);
+            }
+            if let Some(t) = &args.starting_token {
+                it = it.starting_token(t.clone());
+            }
+            list(it, max, args)
+        }
+    }
+}
+
+/// The output format for these arguments: `table` on a terminal, `jsonl` otherwise.
+fn output_of(args: &Args) -> Output {
+    args.output.unwrap_or(if std::io::stdout().is_terminal() {
+        Output::Table
+    } else {
+        Output::Jsonl
+    })
+}
+
+/// Prints one stage (GetStage).
+fn print_one(stage: &Stage, args: &Args) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    let written = match output_of(args) {
+        Output::Table => print_table(&mut out, &STAGE_HEADER, &[stage_cells(stage)], None),
+        Output::Json | Output::Jsonl => match json_line(stage) {
+            Ok(line) => writeln!(out, "{line}"),
+            Err(msg) => {
+                eprintln!("{msg}");
+                return ExitCode::from(1);
+            }
+        },
+    };
+    if written.and_then(|_| out.flush()).is_err() {
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
+/// Lists and prints; returns the exit code. `max` stops after that many rows when the
+/// listing cannot stop by itself.
+fn list<L: Listing>(mut it: L, max: Option<usize>, args: &Args) -> ExitCode {
+    let output = output_of(args);
     let progress = std::io::stderr().is_terminal();
     let width = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse::<usize>().ok())
         .filter(|w| *w > 20);
-
-    let mut it = client.stages(api_id);
-    if let Some(n) = args.page_size {
-        it = it.page_size(n);
-    }
-    if let Some(n) = args.max_items {
-        it = it.max_items(n);
-    }
-    if let Some(t) = &args.starting_token {
-        it = it.starting_token(t.clone());
-    }
     let started = Instant::now();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -326,12 +544,14 @@ fn run(client: &Client, api_id: &str, args: &Args) -> ExitCode {
     let mut count = 0usize;
     let mut shown_progress = false;
     let mut failure = None;
-    while let Some(stage) = it.next() {
-        match stage {
-            Ok(stage) => {
+    let mut reported = false;
+    while max.is_none_or(|m| count < m) {
+        let Some(row) = it.next_row() else { break };
+        match row {
+            Ok(row) => {
                 count += 1;
                 if output == Output::Jsonl {
-                    let line = match json_line(&stage) {
+                    let line = match json_line(&row) {
                         Ok(line) => line,
                         Err(msg) => {
                             eprintln!("{msg}");
@@ -342,20 +562,26 @@ fn run(client: &Client, api_id: &str, args: &Args) -> ExitCode {
                         return ExitCode::from(1);
                     }
                 } else {
-                    kept.push(stage);
+                    kept.push(row);
                 }
+            }
+            Err(e) if !L::fatal(&e) => {
+                // One part failed; say so and go on (the exit status says it at the end).
+                eprintln!("{}", report(&e));
+                reported = true;
             }
             Err(e) => {
                 failure = Some(e);
                 break;
             }
         }
-        if progress && it.pages_fetched() > 1 {
+        if progress && it.pages() > 1 {
             shown_progress = true;
             eprint!(
-                "\r{} pages, {} stages, {:.1}s",
-                it.pages_fetched(),
+                "\r{} pages, {} {}, {:.1}s",
+                it.pages(),
                 count,
+                L::noun(),
                 started.elapsed().as_secs_f64()
             );
         }
@@ -363,17 +589,20 @@ fn run(client: &Client, api_id: &str, args: &Args) -> ExitCode {
     if shown_progress {
         eprint!("\r\x1b[K");
     }
-    let resume = it.resume_token().map(str::to_owned);
+    let resume = it.resume();
     let written = match output {
         Output::Jsonl => Ok(()),
-        Output::Json => match json_line(&GetStagesOutput::new(kept, resume.clone())) {
+        Output::Json => match json_line(&Page::new(kept, resume.clone())) {
             Ok(line) => writeln!(out, "{line}"),
             Err(msg) => {
                 eprintln!("{msg}");
                 return ExitCode::from(1);
             }
         },
-        Output::Table => print_table(&mut out, &kept, width),
+        Output::Table => {
+            let rows: Vec<Vec<String>> = kept.iter().map(L::cells).collect();
+            print_table(&mut out, &L::header(), &rows, width)
+        }
     };
     if written.and_then(|_| out.flush()).is_err() {
         return ExitCode::from(1);
@@ -387,8 +616,11 @@ fn run(client: &Client, api_id: &str, args: &Args) -> ExitCode {
     }
     if let (Some(t), Some(_)) = (resume.as_deref().and_then(shell_quoted), args.max_items) {
         if output != Output::Json {
-            eprintln!("stages: more stages; continue with --starting-token {t}");
+            eprintln!("stages: more {}; continue with --starting-token {t}", L::noun());
         }
+    }
+    if reported {
+        return ExitCode::from(1);
     }
     ExitCode::SUCCESS
 }
