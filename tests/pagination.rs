@@ -479,3 +479,53 @@ fn a_service_answering_with_the_starting_token_is_a_repeat() {
         assert!(it.next().is_none());
     }
 }
+
+#[test]
+fn debug_shows_the_listing_progress_and_no_secret() {
+    let gw = gateway("dbg", numbered(5));
+    let c = client(&gw);
+    let mut it = c.stages("dbg").page_size(2).max_items(3);
+    assert_eq!(it.by_ref().take(1).count(), 1);
+    assert_eq!(
+        format!("{it:?}"),
+        "Paginator { pages: Pages { page_size: Some(2), max_items: Some(3), pages_fetched: 1, \
+         items_yielded: 2, done: false, .. }, buffered: 1 }"
+    );
+    // The rest: the second page is cut to the one item max_items leaves room for.
+    assert_eq!(it.by_ref().count(), 2);
+    assert_eq!(
+        format!("{:?}", it),
+        "Paginator { pages: Pages { page_size: Some(2), max_items: Some(3), pages_fetched: 2, \
+         items_yielded: 3, done: true, .. }, buffered: 0 }"
+    );
+    let secret = gw.credentials().secret_access_key().to_owned();
+    assert!(!format!("{it:?}").contains(&secret));
+}
+
+#[test]
+fn max_items_ending_on_a_page_boundary_hands_out_the_service_token_or_none() {
+    let gw = gateway("edge", numbered(4));
+    let c = client(&gw);
+    // The limit ends exactly with the first page: the token is the service's own.
+    let mut it = c.stages("edge").page_size(2).max_items(2);
+    assert_eq!(names(&mut it).unwrap(), stage_names(0..2));
+    let token = it.resume_token().unwrap().to_owned();
+    assert!(
+        !token.starts_with("apigwv2:"),
+        "a page boundary, not a skip: {token}"
+    );
+    assert_eq!(
+        names(c.stages("edge").starting_token(token)).unwrap(),
+        stage_names(2..4)
+    );
+    // The limit ends exactly with the last page: nothing is left, so there is no token.
+    for (page_size, max_items) in [(2u32, 4usize), (4, 4), (3, 4)] {
+        let mut it = c.stages("edge").page_size(page_size).max_items(max_items);
+        assert_eq!(names(&mut it).unwrap(), stage_names(0..4));
+        assert_eq!(
+            it.resume_token(),
+            None,
+            "page size {page_size}, max items {max_items}: the listing is complete"
+        );
+    }
+}
