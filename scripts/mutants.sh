@@ -33,13 +33,14 @@ export APIGWV2_SIGV4_SUITE="$suite"
 quick="${MUTANTS_QUICK:-0}"
 if [ "$quick" = 1 ]; then
     # Reuse the target directory as the test step left it: same profile, same flags.
-    build_args=(--in-place --baseline=skip)
+    build_args=(--in-place --baseline=skip --timeout 120)
+    [ "${MUTANTS_JOBS:-1}" = 1 ] || { echo "MUTANTS_QUICK mutates in place: one job only" >&2; exit 2; }
 else
     # A fresh copy per job, built once: no debug info, since every mutant rebuilds the crate
     # and its test binaries, and optimized dependencies, since the differential signature
     # test hashes a lot.
     export CARGO_PROFILE_DEV_DEBUG=0 CARGO_PROFILE_TEST_DEBUG=0
-    build_args=('--cargo-arg=--config=profile.dev.package."*".opt-level=2')
+    build_args=(--jobs "${MUTANTS_JOBS:-1}" '--cargo-arg=--config=profile.dev.package."*".opt-level=2')
 fi
 
 # module: files to mutate | test targets that exercise them (the unit tests always run).
@@ -66,8 +67,7 @@ status=0
 summary=""
 for m in "${modules[@]}"; do
     [ -n "${files[$m]:-}" ] || { echo "unknown module $m (paginator sigv4 retry chain)" >&2; exit 2; }
-    args=(--all-features --no-shuffle --output "target/mutants/$m" --jobs "${MUTANTS_JOBS:-1}"
-        --minimum-test-timeout 60 "${build_args[@]}" --cargo-arg=--lib
+    args=(--all-features --no-shuffle --output "target/mutants/$m" --minimum-test-timeout 60 "${build_args[@]}" --cargo-arg=--lib
         # A fuzzing hook whose result its only caller (fuzz_entry::parse_text) ignores: making
         # it return true or false changes nothing a user or a test can see.
         --exclude-re 'parse_resume_token')
