@@ -3,36 +3,130 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use apigwv2::testing::{demo_stages, Fault, LocalApiGateway};
 use apigwv2::Stage;
 use common::numbered;
 
+/// The `stages` example next to this test binary (`target/<profile>/examples`), after
+/// checking that it was built from the sources as they are now.
+///
+/// `cargo test` builds the examples before it runs any test, so the binary is fresh after the
+/// README's command. It is stale after `cargo test --test cli` (which builds no example)
+/// following an edit: then this fails and says how to rebuild, instead of testing an old
+/// binary. The sources are those cargo itself watches for this binary, from the dep-info
+/// file it writes beside it (every file of this crate and the example), plus `Cargo.lock`.
+/// (Building it from here is no way out: `cargo test` holds the target directory's lock
+/// while tests run, and a second target directory would build every dependency again.)
 fn binary() -> PathBuf {
-    // `cargo test` builds the examples next to the test binaries: target/<profile>/examples.
     let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().unwrap().parent().unwrap();
-    let path = dir
-        .join("examples")
-        .join(format!("stages{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        path.exists(),
-        "the stages example was not built at {}",
-        path.display()
-    );
+    let dir = exe.parent().unwrap().parent().unwrap().join("examples");
+    let path = dir.join(format!("stages{}", std::env::consts::EXE_SUFFIX));
+    let rebuild = "build it with `cargo build --example stages --features testing`, or run \
+                   `cargo test` without `--test`";
+    let built = std::fs::metadata(&path)
+        .and_then(|m| m.modified())
+        .unwrap_or_else(|e| panic!("the stages example is not at {} ({e}): {rebuild}", path.display()));
+    let dep_info = std::fs::read_to_string(dir.join("stages.d"))
+        .unwrap_or_else(|e| panic!("no dep-info beside {} ({e}): {rebuild}", path.display()));
+    let mut sources = dep_info_sources(&dep_info);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for needed in ["examples/stages.rs", "src/lib.rs", "src/paginator.rs"] {
+        assert!(
+            sources.contains(&root.join(needed)),
+            "{needed} is not among the example's sources {sources:?}"
+        );
+    }
+    sources.push(root.join("Cargo.lock"));
+    for source in &sources {
+        let changed = std::fs::metadata(source)
+            .and_then(|m| m.modified())
+            .unwrap_or_else(|e| panic!("{}: {e}: {rebuild}", source.display()));
+        assert!(
+            changed <= built,
+            "the stages example at {} is older than {}: {rebuild}",
+            path.display(),
+            source.display()
+        );
+    }
     path
 }
 
-/// Runs the CLI with a clean environment: no real ~/.aws, credentials of the gateway.
+/// The prerequisites of a Makefile-style dep-info file (`target: a.rs b.rs`, spaces in
+/// names escaped as `\ `).
+fn dep_info_sources(dep_info: &str) -> Vec<PathBuf> {
+    let rule = dep_info
+        .lines()
+        .find_map(|l| l.split_once(": "))
+        .map_or("", |(_, deps)| deps);
+    let mut sources = Vec::new();
+    let mut current = String::new();
+    let mut chars = rule.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => current.extend(chars.next()),
+            ' ' => sources.extend((!current.is_empty()).then(|| PathBuf::from(std::mem::take(&mut current)))),
+            c => current.push(c),
+        }
+    }
+    sources.extend((!current.is_empty()).then(|| PathBuf::from(current)));
+    sources
+}
+
+#[test]
+fn dep_info_names_every_source() {
+    assert_eq!(
+        dep_info_sources("/t/stages: /a/src/lib.rs /a/my\\ dir/x.rs\n\n/a/src/lib.rs:\n"),
+        [PathBuf::from("/a/src/lib.rs"), PathBuf::from("/a/my dir/x.rs")]
+    );
+}
+
+static RUNS: AtomicUsize = AtomicUsize::new(0);
+
+/// A listener on a loopback port that the CLI is told is the instance metadata service: a
+/// run that ever tried IMDS (which, on an EC2 machine, would find real credentials at
+/// 169.254.169.254) leaves a connection in its queue.
+struct ImdsTrap(TcpListener);
+
+impl ImdsTrap {
+    fn new() -> Self {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.set_nonblocking(true).unwrap();
+        Self(l)
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.0.local_addr().unwrap())
+    }
+
+    fn was_contacted(&self) -> bool {
+        self.0.accept().is_ok()
+    }
+}
+
+/// Runs the CLI in an empty environment of its own: a new HOME with no ~/.aws, instance
+/// metadata disabled (and, should that be ignored, moved to a loopback trap that must stay
+/// untouched), and the gateway's credentials, region and endpoint when there is one.
 fn run(gw: Option<&LocalApiGateway>, args: &[&str]) -> Output {
-    let home = std::env::temp_dir().join(format!("apigwv2-cli-home-{}", std::process::id()));
+    let home = std::env::temp_dir().join(format!(
+        "apigwv2-cli-home-{}-{}",
+        std::process::id(),
+        RUNS.fetch_add(1, Ordering::SeqCst)
+    ));
     std::fs::create_dir_all(&home).unwrap();
+    let trap = ImdsTrap::new();
     let mut cmd = Command::new(binary());
     cmd.args(args)
         .env_clear()
         .env("HOME", &home)
+        .env("AWS_CONFIG_FILE", home.join("no-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("no-credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", trap.url())
         .env("PATH", std::env::var_os("PATH").unwrap_or_default());
     if let Some(gw) = gw {
         let creds = gw.credentials();
@@ -42,7 +136,13 @@ fn run(gw: Option<&LocalApiGateway>, args: &[&str]) -> Output {
             .env("AWS_ENDPOINT_URL", gw.endpoint_url())
             .env("AWS_MAX_ATTEMPTS", "1");
     }
-    cmd.output().unwrap()
+    let output = cmd.output().unwrap();
+    std::fs::remove_dir_all(&home).unwrap();
+    assert!(
+        !trap.was_contacted(),
+        "stages {args:?} asked instance metadata despite AWS_EC2_METADATA_DISABLED"
+    );
+    output
 }
 
 fn stdout(o: &Output) -> String {

@@ -307,3 +307,225 @@ fn clones_share_one_client_across_threads() {
         "connections are pooled, not opened per request"
     );
 }
+
+// Resume arithmetic. A resume token `apigwv2:skip=N:TOKEN` may point past the first page
+// the service returns (a token saved with a large page size, resumed with a small one), and
+// a listing resumed from one may itself stop early and hand out a new token. Each test below
+// names the mistake in that arithmetic it exists to catch.
+
+/// The stage names `from..to` of `numbered`.
+fn stage_names(range: std::ops::Range<usize>) -> Vec<String> {
+    range.map(|i| format!("stage-{i:04}")).collect()
+}
+
+#[test]
+fn resume_token_skipping_whole_pages_loses_no_items() {
+    // Skipping 5 items with pages of 2 passes over two whole pages (4 items), then drops
+    // one item of the third: the remaining skip must shrink by each page passed over.
+    let gw = gateway("skip", numbered(10));
+    let c = client(&gw);
+    let got = names(c.stages("skip").page_size(2).starting_token("apigwv2:skip=5:")).unwrap();
+    assert_eq!(
+        got,
+        stage_names(5..10),
+        "a skip larger than a page must count down across the pages it passes over"
+    );
+    assert_eq!(
+        gw.request_count(),
+        5,
+        "pages 1-2 skipped, page 3 cut, pages 4-5 read"
+    );
+}
+
+#[test]
+fn resume_token_with_every_skip_and_page_size_gives_exactly_the_rest() {
+    let gw = gateway("grid", numbered(12));
+    let c = client(&gw);
+    for page_size in [1u32, 2, 3, 5, 11, 12, 13] {
+        for skip in 0..=13usize {
+            let token = format!("apigwv2:skip={skip}:");
+            let got = names(c.stages("grid").page_size(page_size).starting_token(&token)).unwrap();
+            assert_eq!(
+                got,
+                stage_names(skip.min(12)..12),
+                "page size {page_size}, resumed from {token}: lost or repeated items"
+            );
+        }
+    }
+}
+
+/// Lists `api` as the CLI's documented loop does: `--max-items N`, then again with
+/// `--starting-token` set to the token the previous run printed, until no token is left.
+/// Returns every name yielded, in order, and the tokens handed out.
+fn list_in_runs(
+    c: &apigwv2::Client,
+    api: &str,
+    page_size: u32,
+    max_items: usize,
+    total: usize,
+) -> (Vec<String>, Vec<String>) {
+    let mut all = Vec::new();
+    let mut tokens: Vec<String> = Vec::new();
+    // Each run yields at least one item, so `total + 1` runs are enough; more is a loop.
+    for _ in 0..=total {
+        let mut run = c.stages(api).page_size(page_size).max_items(max_items);
+        if let Some(t) = tokens.last() {
+            run = run.starting_token(t.clone());
+        }
+        all.extend(names(&mut run).unwrap());
+        match run.resume_token() {
+            Some(t) => tokens.push(t.to_owned()),
+            None => return (all, tokens),
+        }
+    }
+    panic!("no end after {} runs; tokens handed out: {tokens:?}", total + 1);
+}
+
+#[test]
+fn max_items_runs_chained_by_resume_tokens_visit_every_stage_once() {
+    // With max_items smaller than what is left of a page, a run that started mid-page stops
+    // mid-page again: its token must count the items the starting token skipped too.
+    let gw = gateway("runs", numbered(10));
+    let c = client(&gw);
+    for (page_size, max_items) in [(4u32, 1usize), (5, 2), (3, 2), (10, 3), (4, 4), (1, 1)] {
+        let (got, tokens) = list_in_runs(&c, "runs", page_size, max_items, 10);
+        assert_eq!(
+            got,
+            stage_names(0..10),
+            "page size {page_size}, max items {max_items}: a resumed run that stops early \
+             must resume after its own last item (tokens {tokens:?})"
+        );
+    }
+}
+
+#[test]
+fn resumed_listing_stopping_mid_page_hands_out_the_next_position() {
+    let gw = gateway("next", numbered(10));
+    let c = client(&gw);
+    let mut run = c
+        .stages("next")
+        .page_size(4)
+        .max_items(1)
+        .starting_token("apigwv2:skip=2:");
+    assert_eq!(names(&mut run).unwrap(), ["stage-0002"]);
+    assert_eq!(
+        run.resume_token(),
+        Some("apigwv2:skip=3:"),
+        "skip 2 from the token plus the 1 item yielded"
+    );
+}
+
+#[test]
+fn resume_token_taken_mid_page_after_a_resume_counts_the_starting_skip() {
+    let gw = gateway("mid", numbered(10));
+    let c = client(&gw);
+    let mut it = c.stages("mid").page_size(4).starting_token("apigwv2:skip=1:");
+    assert_eq!(it.next().unwrap().unwrap().stage_name, "stage-0001");
+    assert_eq!(
+        it.resume_token(),
+        Some("apigwv2:skip=2:"),
+        "the page was fetched with skip 1, and one more item was yielded from it"
+    );
+    // After every item, the token continues exactly after it.
+    let mut seen = vec!["stage-0001".to_owned()];
+    loop {
+        let token = it.resume_token().map(str::to_owned);
+        let rest = match &token {
+            Some(t) => names(c.stages("mid").page_size(3).starting_token(t.clone())).unwrap(),
+            None => vec![],
+        };
+        assert_eq!(
+            rest,
+            stage_names(1 + seen.len()..10),
+            "after {seen:?}, token {token:?}: lost or repeated items"
+        );
+        match it.next() {
+            Some(s) => seen.push(s.unwrap().stage_name),
+            None => break,
+        }
+    }
+    assert_eq!(seen, stage_names(1..10));
+}
+
+#[test]
+fn a_service_answering_with_the_starting_token_is_a_repeat() {
+    let gw = gateway("echo", numbered(6));
+    let c = client(&gw);
+    let token = c
+        .get_stages(&GetStagesRequest::new("echo").max_results(2))
+        .unwrap()
+        .next_token
+        .unwrap();
+    for start in [token.clone(), format!("apigwv2:skip=1:{token}")] {
+        gw.clear_requests();
+        gw.inject(Fault::RepeatToken); // answers the starting token's page with that token
+        let mut it = c.stages("echo").page_size(2).starting_token(start.clone());
+        let mut yielded = Vec::new();
+        let err = loop {
+            match it.next() {
+                Some(Ok(s)) => yielded.push(s.stage_name),
+                Some(Err(e)) => break e,
+                None => panic!(
+                    "from {start}: a page whose nextToken is the starting token was followed \
+                     (the starting token must count as seen); yielded {yielded:?}"
+                ),
+            }
+        };
+        assert!(
+            matches!(err, Error::RepeatedToken { pages: 1, .. }),
+            "from {start}: {err:?}"
+        );
+        assert_eq!(gw.request_count(), 1, "from {start}");
+        assert!(it.next().is_none());
+    }
+}
+
+#[test]
+fn debug_shows_the_listing_progress_and_no_secret() {
+    let gw = gateway("dbg", numbered(5));
+    let c = client(&gw);
+    let mut it = c.stages("dbg").page_size(2).max_items(3);
+    assert_eq!(it.by_ref().take(1).count(), 1);
+    assert_eq!(
+        format!("{it:?}"),
+        "Paginator { pages: Pages { page_size: Some(2), max_items: Some(3), pages_fetched: 1, \
+         items_yielded: 2, done: false, .. }, buffered: 1 }"
+    );
+    // The rest: the second page is cut to the one item max_items leaves room for.
+    assert_eq!(it.by_ref().count(), 2);
+    assert_eq!(
+        format!("{:?}", it),
+        "Paginator { pages: Pages { page_size: Some(2), max_items: Some(3), pages_fetched: 2, \
+         items_yielded: 3, done: true, .. }, buffered: 0 }"
+    );
+    let secret = gw.credentials().secret_access_key().to_owned();
+    assert!(!format!("{it:?}").contains(&secret));
+}
+
+#[test]
+fn max_items_ending_on_a_page_boundary_hands_out_the_service_token_or_none() {
+    let gw = gateway("edge", numbered(4));
+    let c = client(&gw);
+    // The limit ends exactly with the first page: the token is the service's own.
+    let mut it = c.stages("edge").page_size(2).max_items(2);
+    assert_eq!(names(&mut it).unwrap(), stage_names(0..2));
+    let token = it.resume_token().unwrap().to_owned();
+    assert!(
+        !token.starts_with("apigwv2:"),
+        "a page boundary, not a skip: {token}"
+    );
+    assert_eq!(
+        names(c.stages("edge").starting_token(token)).unwrap(),
+        stage_names(2..4)
+    );
+    // The limit ends exactly with the last page: nothing is left, so there is no token.
+    for (page_size, max_items) in [(2u32, 4usize), (4, 4), (3, 4)] {
+        let mut it = c.stages("edge").page_size(page_size).max_items(max_items);
+        assert_eq!(names(&mut it).unwrap(), stage_names(0..4));
+        assert_eq!(
+            it.resume_token(),
+            None,
+            "page size {page_size}, max items {max_items}: the listing is complete"
+        );
+    }
+}

@@ -320,17 +320,46 @@ fn a_repeated_token_is_not_retried_into_a_loop() {
 
 #[test]
 fn adaptive_mode_slows_down_after_throttling_and_loses_nothing() {
-    let gw = gateway("api", numbered(60));
-    let (c, sleeper) = retrying(&gw, RetryConfig::default().mode(RetryMode::Adaptive).quota(None));
-    gw.fail_every(4, Fault::Throttle);
-    let got = names(c.stages("api").page_size(2)).unwrap();
-    assert_eq!(got, all_names(60));
-    let throttled = gw.requests().iter().filter(|r| r.status == 429).count();
-    assert!(throttled >= 5);
-    // Besides one backoff per throttle, the rate limiter made requests wait.
-    assert!(
-        sleeper.sleeps().len() > throttled,
-        "{} sleeps for {throttled} throttles",
-        sleeper.sleeps().len()
-    );
+    // Backoff is zero, so every sleep of zero is a retry's backoff and every other sleep is
+    // the rate limiter making a request wait.
+    let retry = |mode| {
+        RetryConfig::default()
+            .mode(mode)
+            .quota(None)
+            .initial_backoff(Duration::ZERO)
+    };
+    let waits = |sleeps: &[Duration]| sleeps.iter().filter(|d| !d.is_zero()).count();
+    for mode in [RetryMode::Standard, RetryMode::Adaptive] {
+        let gw = gateway("api", numbered(60));
+        let (c, sleeper) = retrying(&gw, retry(mode));
+        gw.fail_every(4, Fault::Throttle);
+        let mut it = c.stages("api").page_size(2);
+        // Requests 1-3 succeed: the limiter is off until the service first throttles.
+        assert_eq!(names(it.by_ref().take(6)).unwrap().len(), 6);
+        assert!(
+            sleeper.sleeps().is_empty(),
+            "{mode:?}: no wait before any throttle"
+        );
+        let mut got = all_names(60)[..6].to_vec();
+        got.extend(names(it).unwrap());
+        assert_eq!(got, all_names(60), "{mode:?}");
+        // 30 pages; every 4th request throttled and retried: 39 requests, 9 of them 429.
+        let throttled = gw.requests().iter().filter(|r| r.status == 429).count();
+        assert_eq!((gw.request_count(), throttled), (39, 9), "{mode:?}");
+        let sleeps = sleeper.sleeps();
+        let backoffs = sleeps.len() - waits(&sleeps);
+        assert_eq!(backoffs, 9, "{mode:?}: one backoff per throttle: {sleeps:?}");
+        match mode {
+            RetryMode::Standard => assert_eq!(waits(&sleeps), 0, "standard mode never waits: {sleeps:?}"),
+            _ => {
+                // The throttle emptied the bucket: the retry right after it waits for a token.
+                assert!(
+                    sleeps[0].is_zero() && !sleeps[1].is_zero(),
+                    "adaptive mode: the first throttle's backoff, then a wait for a token: {sleeps:?}"
+                );
+                // Waits never exceed the limiter's cap.
+                assert!(sleeps.iter().all(|d| *d <= Duration::from_secs(60)), "{sleeps:?}");
+            }
+        }
+    }
 }
