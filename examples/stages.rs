@@ -15,7 +15,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use apigwv2::config::Env;
-use apigwv2::{AllStages, Api, ApiStage, Client, Error, GetApisRequest, GetStagesRequest, Page, Paginator, Stage};
+use apigwv2::{
+    AllStages, Api, ApiStage, Client, Error, GetApisRequest, GetStagesRequest, Page, Paginator, Stage,
+};
 
 const USAGE: &str = "\
 NAME
@@ -271,7 +273,12 @@ fn truncate(s: &str, width: usize) -> String {
 }
 
 /// A table: a header line and aligned columns; the last column is not padded.
-fn print_table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>], width: Option<usize>) -> std::io::Result<()> {
+fn print_table(
+    out: &mut impl Write,
+    header: &[&str],
+    rows: &[Vec<String>],
+    width: Option<usize>,
+) -> std::io::Result<()> {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for r in rows {
         for (w, c) in widths.iter_mut().zip(r) {
@@ -307,11 +314,22 @@ fn stage_cells(s: &Stage) -> Vec<String> {
         s.deployment_id.as_deref().map_or_else(|| "-".into(), printable),
         s.auto_deploy.map_or("-".into(), |b| b.to_string()),
         utc(s.last_updated_date),
-        printable(&s.description.clone().unwrap_or_default().replace(['\n', '\r', '\t'], " ")),
+        printable(
+            &s.description
+                .clone()
+                .unwrap_or_default()
+                .replace(['\n', '\r', '\t'], " "),
+        ),
     ]
 }
 
-const STAGE_HEADER: [&str; 5] = ["STAGE", "DEPLOYMENT", "AUTO-DEPLOY", "LAST UPDATED", "DESCRIPTION"];
+const STAGE_HEADER: [&str; 5] = [
+    "STAGE",
+    "DEPLOYMENT",
+    "AUTO-DEPLOY",
+    "LAST UPDATED",
+    "DESCRIPTION",
+];
 
 /// One stage of `--all-apis`, as printed: its API's id and name, and the stage's own JSON.
 #[derive(serde::Serialize)]

@@ -4,7 +4,7 @@
 mod common;
 
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -12,70 +12,7 @@ use apigwv2::testing::{demo_stages, Fault, LocalApiGateway};
 use apigwv2::Stage;
 use common::numbered;
 
-/// The `stages` example next to this test binary (`target/<profile>/examples`), after
-/// checking that it was built from the sources as they are now.
-///
-/// `cargo test` builds the examples before it runs any test, so the binary is fresh after the
-/// README's command. It is stale after `cargo test --test cli` (which builds no example)
-/// following an edit: then this fails and says how to rebuild, instead of testing an old
-/// binary. The sources are those cargo itself watches for this binary, from the dep-info
-/// file it writes beside it (every file of this crate and the example), plus `Cargo.lock`.
-/// (Building it from here is no way out: `cargo test` holds the target directory's lock
-/// while tests run, and a second target directory would build every dependency again.)
-fn binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().unwrap().parent().unwrap().join("examples");
-    let path = dir.join(format!("stages{}", std::env::consts::EXE_SUFFIX));
-    let rebuild = "build it with `cargo build --example stages --features testing`, or run \
-                   `cargo test` without `--test`";
-    let built = std::fs::metadata(&path)
-        .and_then(|m| m.modified())
-        .unwrap_or_else(|e| panic!("the stages example is not at {} ({e}): {rebuild}", path.display()));
-    let dep_info = std::fs::read_to_string(dir.join("stages.d"))
-        .unwrap_or_else(|e| panic!("no dep-info beside {} ({e}): {rebuild}", path.display()));
-    let mut sources = dep_info_sources(&dep_info);
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for needed in ["examples/stages.rs", "src/lib.rs", "src/paginator.rs"] {
-        assert!(
-            sources.contains(&root.join(needed)),
-            "{needed} is not among the example's sources {sources:?}"
-        );
-    }
-    sources.push(root.join("Cargo.lock"));
-    for source in &sources {
-        let changed = std::fs::metadata(source)
-            .and_then(|m| m.modified())
-            .unwrap_or_else(|e| panic!("{}: {e}: {rebuild}", source.display()));
-        assert!(
-            changed <= built,
-            "the stages example at {} is older than {}: {rebuild}",
-            path.display(),
-            source.display()
-        );
-    }
-    path
-}
-
-/// The prerequisites of a Makefile-style dep-info file (`target: a.rs b.rs`, spaces in
-/// names escaped as `\ `).
-fn dep_info_sources(dep_info: &str) -> Vec<PathBuf> {
-    let rule = dep_info
-        .lines()
-        .find_map(|l| l.split_once(": "))
-        .map_or("", |(_, deps)| deps);
-    let mut sources = Vec::new();
-    let mut current = String::new();
-    let mut chars = rule.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => current.extend(chars.next()),
-            ' ' => sources.extend((!current.is_empty()).then(|| PathBuf::from(std::mem::take(&mut current)))),
-            c => current.push(c),
-        }
-    }
-    sources.extend((!current.is_empty()).then(|| PathBuf::from(current)));
-    sources
-}
+use common::{dep_info_sources, stages_binary as binary};
 
 #[test]
 fn dep_info_names_every_source() {
@@ -277,4 +214,119 @@ fn service_errors_exit_1_with_the_request_id_on_stderr() {
     let o = run(Some(&gw), &["api"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("HTTP 503"), "{}", stderr(&o));
+}
+
+fn gateway_with_named_apis() -> LocalApiGateway {
+    use apigwv2::{Api, ProtocolType};
+    LocalApiGateway::builder()
+        .api_with(
+            Api::new("a1", "orders", ProtocolType::Http),
+            vec![Stage::new("$default"), Stage::new("prod")],
+        )
+        .api_with(Api::new("b2", "billing", ProtocolType::Websocket), vec![])
+        .api_with(
+            Api::new("c3", "payments", ProtocolType::Http),
+            vec![Stage::new("dev")],
+        )
+        .api_with(Api::new("d4", "payments", ProtocolType::Http), vec![])
+        .start()
+        .unwrap()
+}
+
+#[test]
+fn api_name_all_apis_apis_and_one_stage() {
+    let gw = gateway_with_named_apis();
+    let o = run(Some(&gw), &["--api-name", "orders", "--output", "jsonl"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "{\"stageName\":\"$default\"}\n{\"stageName\":\"prod\"}\n"
+    );
+
+    let o = run(
+        Some(&gw),
+        &["--all-apis", "--output", "jsonl", "--page-size", "1"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "{\"apiId\":\"a1\",\"apiName\":\"orders\",\"stage\":{\"stageName\":\"$default\"}}\n\
+         {\"apiId\":\"a1\",\"apiName\":\"orders\",\"stage\":{\"stageName\":\"prod\"}}\n\
+         {\"apiId\":\"c3\",\"apiName\":\"payments\",\"stage\":{\"stageName\":\"dev\"}}\n"
+    );
+    let o = run(Some(&gw), &["--all-apis", "--output", "table"]);
+    assert!(
+        stdout(&o).starts_with("API-ID  API-NAME  STAGE"),
+        "{}",
+        stdout(&o)
+    );
+
+    let o = run(Some(&gw), &["--apis", "--output", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let names: Vec<&str> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["orders", "billing", "payments", "payments"]);
+
+    let o = run(Some(&gw), &["a1", "--stage", "$default", "--output", "json"]);
+    assert_eq!(
+        (o.status.code(), stdout(&o).as_str()),
+        (Some(0), "{\"stageName\":\"$default\"}\n")
+    );
+    let o = run(Some(&gw), &["a1", "--stage", "nope"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("NotFoundException"), "{}", stderr(&o));
+}
+
+#[test]
+fn an_ambiguous_or_unknown_api_name_says_which_ids_exist() {
+    let gw = gateway_with_named_apis();
+    let o = run(Some(&gw), &["--api-name", "payments"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("2 APIs are named \"payments\" (c3, d4)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(Some(&gw), &["--api-name", "nothing"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("no API is named \"nothing\""),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn all_apis_reports_one_failing_api_and_goes_on() {
+    let gw = gateway_with_named_apis();
+    // Request 1 lists the APIs, request 2 is a1's stages, request 3 b2's.
+    gw.inject(Fault::Normal);
+    gw.inject(Fault::ServerError(500));
+    let o = run(Some(&gw), &["--all-apis", "--output", "jsonl"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("API a1: GetStages failed: InternalServerException"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stdout(&o).lines().count(), 1, "{}", stdout(&o));
+}
+
+#[test]
+fn mode_conflicts_are_usage_errors() {
+    for args in [
+        &["a1", "--api-name", "x"][..],
+        &["--all-apis", "a1"],
+        &["--apis", "--stage", "s"],
+        &["a1", "--stage", "s", "--max-items", "2"],
+        &["--all-apis", "--api-name", "x"],
+    ] {
+        let o = run(None, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    }
 }

@@ -361,13 +361,7 @@ fn temp_dir(tag: &str) -> std::path::PathBuf {
     dir
 }
 
-/// The `stages` example binary that `cargo test` built beside the test binaries.
-fn stages_binary() -> std::path::PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().unwrap().parent().unwrap();
-    dir.join("examples")
-        .join(format!("stages{}", std::env::consts::EXE_SUFFIX))
-}
+use common::stages_binary;
 
 /// Runs the CLI against a gateway with a clean environment: its own HOME, no instance
 /// metadata, no proxy, and the gateway's credentials and endpoint.
