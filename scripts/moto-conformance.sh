@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Conformance against moto, an independent implementation of the service: seeds HTTP and
 # WebSocket APIs with boto3, runs the `stages` example against moto_server on 127.0.0.1, and
-# compares its jsonl output field by field with boto3's get_stages. Also checks an API with
-# no stages and an unknown API id (exit code 1, NotFound on stderr). Stops the server it
+# compares its output field by field with boto3's get_stages, get_stage and get_apis. Also
+# checks --api-name, --all-apis, an API with no stages and an unknown API id (exit code 1,
+# NotFound on stderr). Stops the server it
 # started on every exit path; fails loudly if moto cannot be installed or started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,8 +57,29 @@ unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_APIGATEWAY
 for kind in http websocket; do
     api=$(id_of "$kind")
     "$stages" "$api" --endpoint-url "$endpoint" --output jsonl >"$work/$kind.jsonl"
-    "$py" scripts/moto_compare.py "$endpoint" "$api" "$work/$kind.jsonl"
+    "$py" scripts/moto_compare.py "$endpoint" stages "$api" "$work/$kind.jsonl"
 done
+
+# GetStage, one stage of each kind, by name.
+for kind_stage in http:prod http:bare websocket:live; do
+    api=$(id_of "${kind_stage%%:*}")
+    stage="${kind_stage#*:}"
+    "$stages" "$api" --stage "$stage" --endpoint-url "$endpoint" --output json >"$work/stage-$stage.json"
+    "$py" scripts/moto_compare.py "$endpoint" stage "$api" "$stage" "$work/stage-$stage.json"
+done
+
+# GetApis, every member boto3 reads.
+"$stages" --apis --endpoint-url "$endpoint" --output jsonl >"$work/apis.jsonl"
+"$py" scripts/moto_compare.py "$endpoint" apis "$work/apis.jsonl"
+
+# By name, and every stage of every API: the same stages as by id.
+"$stages" --api-name orders --endpoint-url "$endpoint" --output jsonl >"$work/by-name.jsonl"
+cmp "$work/by-name.jsonl" "$work/http.jsonl" || { echo "--api-name orders differs from the id's listing" >&2; exit 1; }
+"$stages" --all-apis --endpoint-url "$endpoint" --output jsonl >"$work/all.jsonl"
+want=$(cat "$work/http.jsonl" "$work/websocket.jsonl" | wc -l)
+got=$(wc -l <"$work/all.jsonl")
+[ "$want" -eq "$got" ] || { echo "--all-apis printed $got stages, the APIs have $want" >&2; exit 1; }
+echo "--api-name and --all-apis: the same stages as by id ($got)"
 
 empty=$(id_of empty)
 "$stages" "$empty" --endpoint-url "$endpoint" --output jsonl >"$work/empty.jsonl"

@@ -22,7 +22,22 @@ route = {
     "ThrottlingRateLimit": 1000.5,
 }
 
-http = client.create_api(Name="orders", ProtocolType="HTTP")["ApiId"]
+http = client.create_api(
+    Name="orders",
+    ProtocolType="HTTP",
+    Description="Orders API – ünïcode ✓",
+    Version="v1",
+    DisableExecuteApiEndpoint=True,
+    Tags={"team": "orders", "cost-center": "42"},
+    CorsConfiguration={
+        "AllowCredentials": True,
+        "AllowHeaders": ["content-type", "x-api-key"],
+        "AllowMethods": ["GET", "POST"],
+        "AllowOrigins": ["https://example.com"],
+        "ExposeHeaders": ["x-request-id"],
+        "MaxAge": 600,
+    },
+)["ApiId"]
 client.create_stage(
     ApiId=http,
     StageName="prod",
@@ -41,7 +56,11 @@ client.create_stage(ApiId=http, StageName="dev", Description="dev", AutoDeploy=F
 client.create_stage(ApiId=http, StageName="bare")
 
 ws = client.create_api(
-    Name="chat", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action"
+    Name="chat",
+    ProtocolType="WEBSOCKET",
+    RouteSelectionExpression="$request.body.action",
+    ApiKeySelectionExpression="$request.header.x-api-key",
+    Description="Chat over WebSocket",
 )["ApiId"]
 client.create_stage(
     ApiId=ws,
