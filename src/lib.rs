@@ -66,6 +66,27 @@
 //! # Ok::<(), apigwv2::Error>(())
 //! ```
 //!
+//! Every API, one stage by name, and every stage of every API:
+//!
+//! ```
+//! # use apigwv2::{testing::LocalApiGateway, Api, ProtocolType, Stage};
+//! # let gw = LocalApiGateway::builder()
+//! #     .api_with(Api::new("a1", "orders", ProtocolType::Http), vec![Stage::new("$default"), Stage::new("prod")])
+//! #     .api_with(Api::new("b2", "billing", ProtocolType::Http), vec![Stage::new("prod")])
+//! #     .start().unwrap();
+//! # let client = gw.client()?;
+//! let names: Vec<String> = client.apis().map(|a| a.map(|a| a.name)).collect::<Result<_, _>>()?;
+//! assert_eq!(names, ["orders", "billing"]);
+//! let api = client.api_by_name("orders")?;
+//! let stage = client.get_stage(api.api_id.as_deref().unwrap(), "$default")?;
+//! assert_eq!(stage.stage_name, "$default");
+//! for s in client.all_stages() {
+//!     let s = s?;
+//!     println!("{} ({}): {}", s.api_name, s.api_id, s.stage.stage_name);
+//! }
+//! # Ok::<(), apigwv2::Error>(())
+//! ```
+//!
 //! Stages print back to the service's own JSON:
 //!
 //! ```
