@@ -146,6 +146,13 @@
 //! helper's stderr) is shown with control characters escaped, so printing an error cannot
 //! drive a terminal. The crate itself logs nothing.
 //!
+//! # Naming
+//!
+//! Builders, requests and settings are set with plain names and read back with `get_`
+//! names (`GetStagesRequest::max_results` / `get_max_results`, `RetryConfig::max_attempts` /
+//! `get_max_attempts`); types without setters are read with plain names
+//! (`Client::region`, `Paginator::resume_token`, `Error::request_id`).
+//!
 //! # Features and MSRV
 //!
 //! - `testing`: [`testing::LocalApiGateway`]. Off by default.
