@@ -45,6 +45,8 @@ OPTIONS
     --all-apis            every stage of every API, each with its API's id
                           and name; one API's failure is reported and the
                           listing goes on (exit 1 at the end)
+    --parallelism N       with --all-apis: requests in flight at once (worker
+                          threads), N >= 1; default 8
     --apis                list the APIs (GetApis) instead of stages
     --stage NAME          show one stage of the API (GetStage)
     --region R            region to call, e.g. eu-west-1
@@ -85,6 +87,7 @@ struct Args {
     api_name: Option<String>,
     stage: Option<String>,
     mode: Mode,
+    parallelism: Option<usize>,
     region: Option<String>,
     profile: Option<String>,
     endpoint_url: Option<String>,
@@ -101,6 +104,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
         api_name: None,
         stage: None,
         mode: Mode::Stages,
+        parallelism: None,
         region: None,
         profile: None,
         endpoint_url: None,
@@ -127,6 +131,12 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
             "--api-name" => a.api_name = Some(value("an API name")?),
             "--stage" => a.stage = Some(value("a stage name")?),
             "--all-apis" => a.mode = Mode::AllApis,
+            "--parallelism" => {
+                let v = value("a number")?;
+                a.parallelism = Some(v.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                    format!("--parallelism must be a whole number of at least 1, not {v:?}")
+                })?);
+            }
             "--apis" => a.mode = Mode::Apis,
             "--region" => a.region = Some(value("a region")?),
             "--profile" => a.profile = Some(value("a profile name")?),
@@ -169,6 +179,9 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
     }
     if a.mode != Mode::Stages && (names_api || a.stage.is_some()) {
         return Err("--all-apis and --apis take no API_ID, --api-name or --stage".into());
+    }
+    if a.parallelism.is_some() && a.mode != Mode::AllApis {
+        return Err("--parallelism goes with --all-apis".into());
     }
     if a.stage.is_some() && (a.max_items.is_some() || a.starting_token.is_some() || a.page_size.is_some()) {
         return Err("--stage shows one stage: no --page-size, --max-items or --starting-token".into());
@@ -507,6 +520,9 @@ fn run(client: &Client, api_id: &str, args: &Args) -> ExitCode {
         }
         Mode::AllApis => {
             let mut it = client.all_stages();
+            if let Some(n) = args.parallelism {
+                it = it.parallelism(n);
+            }
             if let Some(n) = args.page_size {
                 it = it.page_size(n);
             }

@@ -307,7 +307,10 @@ fn all_apis_reports_one_failing_api_and_goes_on() {
     // Request 1 lists the APIs, request 2 is a1's stages, request 3 b2's.
     gw.inject(Fault::Normal);
     gw.inject(Fault::ServerError(500));
-    let o = run(Some(&gw), &["--all-apis", "--output", "jsonl"]);
+    let o = run(
+        Some(&gw),
+        &["--all-apis", "--parallelism", "1", "--output", "jsonl"],
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("API a1: GetStages failed: InternalServerException"),
@@ -325,6 +328,8 @@ fn mode_conflicts_are_usage_errors() {
         &["--apis", "--stage", "s"],
         &["a1", "--stage", "s", "--max-items", "2"],
         &["--all-apis", "--api-name", "x"],
+        &["a1", "--parallelism", "2"],
+        &["--all-apis", "--parallelism", "0"],
     ] {
         let o = run(None, args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));

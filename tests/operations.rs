@@ -191,6 +191,7 @@ fn all_stages_lists_every_stage_of_every_api_in_order() {
         .collect();
     let got: Vec<(String, String, String)> = client
         .all_stages()
+        .parallelism(1)
         .page_size(2)
         .map(|s| {
             let s = s.unwrap();
@@ -203,7 +204,13 @@ fn all_stages_lists_every_stage_of_every_api_in_order() {
     // Lazy: the first stage costs the first page of APIs and the stages of two APIs
     // (api-0 has none).
     gw.clear_requests();
-    client.all_stages().page_size(2).next().unwrap().unwrap();
+    client
+        .all_stages()
+        .parallelism(1)
+        .page_size(2)
+        .next()
+        .unwrap()
+        .unwrap();
     assert_eq!(gw.request_count(), 3);
 }
 
@@ -257,7 +264,7 @@ fn one_apis_failure_is_reported_with_its_id_and_the_listing_goes_on() {
     gw.inject(Fault::Normal);
     gw.inject(Fault::Normal);
     gw.inject(Fault::ServerError(500));
-    let mut it = client.all_stages();
+    let mut it = client.all_stages().parallelism(1);
     let mut seen = Vec::new();
     for item in it.by_ref() {
         match item {
@@ -287,6 +294,7 @@ fn one_apis_failure_is_reported_with_its_id_and_the_listing_goes_on() {
     // The token taken right after the error retries the API that failed.
     let retried: Vec<String> = client
         .all_stages()
+        .parallelism(1)
         .starting_token(resume)
         .map(|s| s.unwrap().api_id)
         .collect();

@@ -113,6 +113,7 @@ pub(crate) struct State {
     region: String,
     check_signatures: bool,
     pub(crate) default_page_size: u32,
+    latency: Option<Duration>,
     clock_offset_secs: i64,
     faults: VecDeque<Fault>,
     fail_every: Option<(usize, Fault)>,
@@ -194,6 +195,13 @@ impl LocalApiGatewayBuilder {
         self
     }
 
+    /// A delay before every answer, as a real network's round trip (a [`Fault::Delay`]
+    /// replaces it for its request). Defaults to none.
+    pub fn latency(mut self, d: Duration) -> Self {
+        self.state.latency = Some(d);
+        self
+    }
+
     /// Whether to keep a copy of every request for [`LocalApiGateway::requests`]. Defaults
     /// to `true`; turn it off for long benchmarks.
     pub fn record_requests(mut self, on: bool) -> Self {
@@ -211,6 +219,8 @@ impl LocalApiGatewayBuilder {
             connections: Mutex::new(Vec::new()),
             next_request_id: AtomicU64::new(1),
             received: AtomicU64::new(0),
+            in_flight: AtomicU64::new(0),
+            max_in_flight: AtomicU64::new(0),
             accepted: AtomicU64::new(0),
         });
         let accept_shared = Arc::clone(&shared);
@@ -232,6 +242,9 @@ struct Shared {
     connections: Mutex<Vec<(TcpStream, JoinHandle<()>)>>,
     next_request_id: AtomicU64,
     received: AtomicU64,
+    /// Requests being answered now, and the most at once.
+    in_flight: AtomicU64,
+    max_in_flight: AtomicU64,
     accepted: AtomicU64,
 }
 
@@ -291,6 +304,7 @@ impl LocalApiGateway {
                 region: "us-east-1".into(),
                 check_signatures: true,
                 default_page_size: DEFAULT_PAGE_SIZE,
+                latency: None,
                 clock_offset_secs: 0,
                 faults: VecDeque::new(),
                 fail_every: None,
@@ -375,6 +389,11 @@ impl LocalApiGateway {
         self.shared.received.load(Ordering::SeqCst) as usize
     }
 
+    /// The most requests that were being answered at the same moment, so far.
+    pub fn max_in_flight(&self) -> usize {
+        self.shared.max_in_flight.load(Ordering::SeqCst) as usize
+    }
+
     /// How many TCP connections were accepted so far: with keep-alive, one client listing
     /// many pages uses one.
     pub fn connection_count(&self) -> usize {
@@ -451,8 +470,13 @@ fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
         let close = req
             .header("connection")
             .is_some_and(|v| v.eq_ignore_ascii_case("close"));
+        let in_flight = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        shared.max_in_flight.fetch_max(in_flight, Ordering::SeqCst);
         let (action, delay) = handle(&shared, &req);
-        if let Some(d) = delay {
+        // (Read in a statement of its own: a guard in the `if let` would be held while
+        // sleeping, and stall every other connection.)
+        let latency = shared.state().latency;
+        if let Some(d) = delay.or(latency) {
             std::thread::sleep(d);
         }
         let ok = match action {
@@ -468,6 +492,7 @@ fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
                 false
             }
         };
+        shared.in_flight.fetch_sub(1, Ordering::SeqCst);
         if !ok || close {
             break;
         }
