@@ -151,10 +151,10 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
             }
             "--max-items" => {
                 let v = value("a number")?;
-                a.max_items = Some(
-                    v.parse()
-                        .map_err(|_| format!("--max-items must be a whole number, not {v:?}"))?,
-                );
+                a.max_items =
+                    Some(v.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                        format!("--max-items must be a whole number of at least 1, not {v:?}")
+                    })?);
             }
             "--output" => {
                 a.output = Some(match value("a format")?.as_str() {
@@ -165,6 +165,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
                 })
             }
             s if s.starts_with('-') => return Err(format!("unknown option {s:?}")),
+            _ if arg.is_empty() => return Err("API_ID must not be empty".into()),
             _ if a.api_id.is_none() => a.api_id = Some(arg),
             _ => return Err(format!("unexpected argument {arg:?}: only one API_ID is taken")),
         }
@@ -375,7 +376,7 @@ impl Listing for Paginator<GetStagesRequest> {
         self.next()
     }
     fn resume(&self) -> Option<String> {
-        self.resume_token().map(str::to_owned)
+        self.resume_token()
     }
     fn pages(&self) -> usize {
         self.pages_fetched()
@@ -397,7 +398,7 @@ impl Listing for Paginator<GetApisRequest> {
         self.next()
     }
     fn resume(&self) -> Option<String> {
-        self.resume_token().map(str::to_owned)
+        self.resume_token()
     }
     fn pages(&self) -> usize {
         self.pages_fetched()
@@ -455,18 +456,35 @@ impl Listing for AllStages {
 }
 
 fn client_for(args: &Args) -> Result<Client, Error> {
-    let mut env = Env::process();
+    let mut builder = Client::builder().env(Env::process());
     if let Some(p) = &args.profile {
-        env = env.with_var("AWS_PROFILE", p.clone());
+        builder = builder.profile(p.clone());
     }
-    let mut builder = Client::builder().env(env);
     if let Some(r) = &args.region {
         builder = builder.region(r.clone());
     }
     if let Some(u) = &args.endpoint_url {
         builder = builder.endpoint_url(u.clone());
     }
-    builder.build()
+    // Say what to type: the command's own options, not the library's names.
+    builder.build().map_err(|e| match e {
+        Error::Config { message } => Error::Config {
+            message: if message.starts_with("no region") {
+                format!("{message}; or pass --region")
+            } else {
+                message.replace("(ClientBuilder::profile)", "(--profile)")
+            },
+        },
+        other => other,
+    })
+}
+
+/// 2 for what the user typed wrong (nothing was sent), 1 for everything else.
+fn exit_for(e: &Error) -> ExitCode {
+    match e {
+        Error::InvalidInput { .. } | Error::Config { .. } => ExitCode::from(2),
+        _ => ExitCode::from(1),
+    }
 }
 
 /// What to list for these arguments, then lists and prints it; returns the exit code.
@@ -476,7 +494,7 @@ fn run(client: &Client, api_id: &str, args: &Args) -> ExitCode {
             Ok(api) => api.api_id.unwrap_or_default(),
             Err(e) => {
                 eprintln!("{}", report(&e));
-                return ExitCode::from(1);
+                return exit_for(&e);
             }
         },
         None => api_id.to_owned(),
@@ -486,7 +504,7 @@ fn run(client: &Client, api_id: &str, args: &Args) -> ExitCode {
             Ok(stage) => print_one(&stage, args),
             Err(e) => {
                 eprintln!("{}", report(&e));
-                ExitCode::from(1)
+                exit_for(&e)
             }
         };
     }
@@ -643,10 +661,12 @@ fn list<L: Listing>(mut it: L, max: Option<usize>, args: &Args) -> ExitCode {
     }
     if let Some(e) = failure {
         eprintln!("{}", report(&e));
-        if let Some(t) = resume.as_deref().and_then(shell_quoted) {
+        // No hint when the service refused the very token the command was given.
+        let rejected = matches!(e, Error::BadRequest { .. }) && resume == args.starting_token;
+        if let Some(t) = resume.as_deref().and_then(shell_quoted).filter(|_| !rejected) {
             eprintln!("stages: continue with --starting-token {t}");
         }
-        return ExitCode::from(1);
+        return exit_for(&e);
     }
     if let (Some(t), Some(_)) = (resume.as_deref().and_then(shell_quoted), args.max_items) {
         if output != Output::Json {

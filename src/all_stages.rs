@@ -140,7 +140,7 @@ impl AllStages {
         }
         if let Some(cur) = &self.current {
             match cur.stages.resume_token() {
-                Some(stages) => return Some(encode(cur.at.as_deref(), Some(stages))),
+                Some(stages) => return Some(encode(cur.at.as_deref(), Some(&stages))),
                 None if !cur.begun => return Some(encode(cur.at.as_deref(), None)),
                 // This API is done: continue at the next one.
                 None => {}
@@ -149,7 +149,7 @@ impl AllStages {
         if self.done {
             return None;
         }
-        apis.resume_token().map(|at| encode(Some(at), None))
+        apis.resume_token().map(|at| encode(Some(&at), None))
     }
 
     fn start(&mut self) -> Result<(), Error> {
@@ -240,7 +240,7 @@ impl Iterator for AllStages {
                 self.current = None;
             }
             let apis = self.apis.as_mut()?;
-            let at = apis.resume_token().map(str::to_owned);
+            let at = apis.resume_token();
             match apis.next() {
                 None => {
                     self.done = true;
@@ -444,7 +444,7 @@ impl Parallel {
     /// Sends APIs to the workers until `parallelism` are ahead of the one being yielded.
     fn dispatch(&mut self, apis: &mut Paginator<GetApisRequest>) {
         while self.pending.len() < self.parallelism && !self.apis_done {
-            let at = apis.resume_token().map(str::to_owned);
+            let at = apis.resume_token();
             let next = {
                 let _permit = self.permits.acquire();
                 apis.next()
@@ -513,7 +513,7 @@ impl Parallel {
         if done {
             return None;
         }
-        apis.resume_token().map(|at| encode(Some(at), None))
+        apis.resume_token().map(|at| encode(Some(&at), None))
     }
 }
 
@@ -587,11 +587,11 @@ fn list_one(client: &Client, page_size: Option<u32>, job: Job, permits: &Permits
                 }
             }
             Some(Ok(stage)) => {
-                let resume = stages.resume_token().map(str::to_owned);
+                let resume = stages.resume_token();
                 out.push((stage, resume));
             }
             Some(Err(e)) => {
-                let resume = stages.resume_token().map(str::to_owned);
+                let resume = stages.resume_token();
                 return Done {
                     index: job.index,
                     stages: out,

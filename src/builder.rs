@@ -62,6 +62,7 @@ pub struct ClientBuilder {
     provider: Option<Arc<dyn ProvideCredentials>>,
     endpoint_url: Option<String>,
     env: Option<Env>,
+    profile: Option<String>,
     transport: Option<Arc<dyn Transport>>,
     clock: Option<Arc<dyn Clock>>,
     sleeper: Option<Arc<dyn Sleeper>>,
@@ -134,6 +135,14 @@ impl ClientBuilder {
     /// environment variable. [`Client::from_env`] uses [`Env::process`].
     pub fn env(mut self, env: Env) -> Self {
         self.env = Some(env);
+        self
+    }
+
+    /// The profile of `~/.aws/config` and `~/.aws/credentials` to read, as `AWS_PROFILE`
+    /// would (it wins over `AWS_PROFILE`); it must exist. Applies with
+    /// [`ClientBuilder::env`]. Defaults to `AWS_PROFILE`, else `default`.
+    pub fn profile(mut self, name: impl Into<String>) -> Self {
+        self.profile = Some(name.into());
         self
     }
 
@@ -238,10 +247,33 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         let env = self.env.clone().unwrap_or_default();
         // The shared files are read only when the environment is consulted.
-        let profiles = Arc::new(match &self.env {
+        let env = match &self.profile {
+            Some(name) => env.with_var("AWS_PROFILE", name.clone()),
+            None => env,
+        };
+        let env_opt = self.env.as_ref().map(|_| env.clone());
+        let profiles = Arc::new(match &env_opt {
             Some(env) => ProfileSet::load(env)?,
             None => ProfileSet::default(),
         });
+        // A profile that was asked for by name must exist: say so before anything else
+        // (a missing region would otherwise hide it), as the AWS CLI does.
+        if let Some(env) = &env_opt {
+            let asked = match &self.profile {
+                Some(_) => Some("ClientBuilder::profile"),
+                None => env.get("AWS_PROFILE").map(|_| "AWS_PROFILE"),
+            };
+            if let Some(source) = asked {
+                if profiles.profile(profiles.selected()).is_none() {
+                    return Err(Error::Config {
+                        message: format!(
+                            "the profile {:?} ({source}) is not in the config or credentials file",
+                            profiles.selected()
+                        ),
+                    });
+                }
+            }
+        }
         let proxy = match self.proxy {
             Some(p) => p,
             None => match &self.env {
@@ -257,7 +289,7 @@ impl ClientBuilder {
         };
         let region = match self.region.clone() {
             Some(r) => r,
-            None => resolve_region(self.env.as_ref(), &profiles, &*transport)?,
+            None => resolve_region(env_opt.as_ref(), &profiles, &*transport)?,
         };
         validate_region(&region)?;
         let clock: Arc<dyn Clock> = self.clock.clone().unwrap_or_else(|| Arc::new(SystemClock));
@@ -267,7 +299,7 @@ impl ClientBuilder {
                 Arc::new(c)
             }
             (None, Some(p)) => p,
-            (None, None) => match (&self.env, EnvironmentProvider::new(env.clone()).credentials()?) {
+            (None, None) => match (&env_opt, EnvironmentProvider::new(env.clone()).credentials()?) {
                 (_, Some(c)) => Arc::new(c),
                 (Some(env), None) => Arc::new(DefaultChain::with_profiles(
                     env.clone(),

@@ -150,7 +150,7 @@ impl Client {
                             limit: inner.max_response_bytes,
                         });
                     }
-                    match operation::decode::<O>(&response, n) {
+                    match operation::decode::<O>(&response, n).map(|o| input.finish(o)) {
                         Ok(output) => {
                             attempts.succeeded();
                             if let Some(limiter) = &inner.limiter {

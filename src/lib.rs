@@ -186,7 +186,11 @@ pub mod sigv4;
 pub mod testing;
 pub mod transport;
 
-pub use all_stages::{AllStages, ApiStage};
+/// The `time` crate, whose `OffsetDateTime` every timestamp is, re-exported so that users
+/// need not add it.
+pub use time;
+
+pub use all_stages::{AllStages, ApiStage, DEFAULT_PARALLELISM};
 pub use builder::ClientBuilder;
 pub use client::{Client, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_OPERATION_TIMEOUT};
 pub use credentials::Credentials;

@@ -69,6 +69,11 @@ pub(crate) trait Operation {
     type Output: DeserializeOwned;
     /// Validates the input and builds the request; an error here means nothing is sent.
     fn request(&self) -> Result<OperationRequest, Error>;
+    /// Adjusts the decoded output to the input (a listing drops the items a resume token
+    /// says to skip). Defaults to the output as it is.
+    fn finish(&self, output: Self::Output) -> Self::Output {
+        output
+    }
 }
 
 /// Checks a required string parameter: not empty, no control characters.

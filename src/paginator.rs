@@ -11,7 +11,6 @@
 //! from the service token `TOKEN` (empty for the first page) and drop its first `N` items.
 //! At a page boundary it is the service's own token.
 
-use std::cell::OnceCell;
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -54,6 +53,37 @@ pub(crate) struct PageParams {
 }
 
 impl PageParams {
+    /// The place `next_token` names: a service token, or this crate's resume token
+    /// (`apigwv2:skip=N:TOKEN`), which every listing request accepts too.
+    fn position(&self) -> Result<Option<Position>, Error> {
+        self.next_token
+            .as_deref()
+            .map(|t| Position::parse_as("next_token", t))
+            .transpose()
+    }
+
+    /// Drops the items the resume token said to skip; a skip longer than the page carries
+    /// over into the next page's token, so `next_token` always holds a token this crate's
+    /// requests accept.
+    pub(crate) fn finish<T>(&self, mut page: Page<T>) -> Page<T> {
+        let skip = self.position().ok().flatten().map_or(0, |p| p.skip);
+        if skip == 0 {
+            return page;
+        }
+        let dropped = skip.min(page.items.len());
+        page.items.drain(..dropped);
+        if skip > dropped {
+            page.next_token = page.next_token.and_then(|t| {
+                Position {
+                    token: Some(t),
+                    skip: skip - dropped,
+                }
+                .to_token()
+            });
+        }
+        page
+    }
+
     /// Checks the parameters and adds them to the request's query.
     pub(crate) fn apply(&self, mut req: OperationRequest) -> Result<OperationRequest, Error> {
         if let Some(n) = self.max_results {
@@ -65,11 +95,8 @@ impl PageParams {
             }
             req = req.query_param("maxResults", &n.to_string());
         }
-        if let Some(token) = &self.next_token {
-            check_text("next_token", token)?;
-            if !token.is_empty() {
-                req = req.query_param("nextToken", token);
-            }
+        if let Some(token) = self.position()?.and_then(|p| p.token) {
+            req = req.query_param("nextToken", &token);
         }
         Ok(req)
     }
@@ -136,7 +163,11 @@ struct Position {
 
 impl Position {
     fn parse(token: &str) -> Result<Self, Error> {
-        check_text("starting_token", token)?;
+        Self::parse_as("starting_token", token)
+    }
+
+    fn parse_as(field: &'static str, token: &str) -> Result<Self, Error> {
+        check_text(field, token)?;
         let Some(rest) = token.strip_prefix(RESUME_PREFIX) else {
             return Ok(Self {
                 token: Some(token.to_owned()).filter(|t| !t.is_empty()),
@@ -144,7 +175,7 @@ impl Position {
             });
         };
         let bad = || Error::InvalidInput {
-            field: "starting_token",
+            field,
             reason: "is a malformed apigwv2 resume token".into(),
         };
         let (n, tok) = rest.split_once(':').ok_or_else(bad)?;
@@ -402,7 +433,6 @@ pub struct Paginator<R: Paginated> {
     pages: Pages<R>,
     current: std::vec::IntoIter<R::Item>,
     consumed_in_page: usize,
-    resume: OnceCell<Option<String>>,
 }
 
 impl<R: Paginated> std::fmt::Debug for Paginator<R> {
@@ -420,7 +450,6 @@ impl<R: Paginated> Paginator<R> {
             pages: Pages::new(client, request),
             current: Vec::new().into_iter(),
             consumed_in_page: 0,
-            resume: OnceCell::new(),
         }
     }
 
@@ -458,21 +487,17 @@ impl<R: Paginated> Paginator<R> {
     /// Where to continue this listing later (pass it to `starting_token`): exactly after the
     /// last item yielded. After an error, the position of the page that failed. `None` when
     /// the listing is complete, or nothing was consumed yet and no starting token was given.
-    pub fn resume_token(&self) -> Option<&str> {
-        self.resume
-            .get_or_init(|| {
-                if self.current.len() > 0 {
-                    let start = self.pages.page_start.clone()?;
-                    Position {
-                        token: start.token,
-                        skip: start.skip + self.consumed_in_page,
-                    }
-                    .to_token()
-                } else {
-                    self.pages.resume_token()
-                }
-            })
-            .as_deref()
+    pub fn resume_token(&self) -> Option<String> {
+        if self.current.len() > 0 {
+            let start = self.pages.page_start.clone()?;
+            Position {
+                token: start.token,
+                skip: start.skip + self.consumed_in_page,
+            }
+            .to_token()
+        } else {
+            self.pages.resume_token()
+        }
     }
 }
 
@@ -480,7 +505,6 @@ impl<R: Paginated> Iterator for Paginator<R> {
     type Item = Result<R::Item, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.resume = OnceCell::new();
         loop {
             if let Some(item) = self.current.next() {
                 self.consumed_in_page += 1;

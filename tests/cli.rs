@@ -335,3 +335,49 @@ fn mode_conflicts_are_usage_errors() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn what_the_user_typed_wrong_exits_2_and_says_what_to_type() {
+    let gw = common::gateway("a1", numbered(3));
+    for (args, says) in [
+        (&["", "--output", "jsonl"][..], "API_ID must not be empty"),
+        (
+            &["a1", "--starting-token", "apigwv2:skip=x:"],
+            "malformed apigwv2 resume token",
+        ),
+        (
+            &["a1", "--max-items", "0"],
+            "--max-items must be a whole number of at least 1",
+        ),
+        (
+            &["a1", "--page-size", "0"],
+            "--page-size must be a whole number of at least 1",
+        ),
+    ] {
+        let o = run(Some(&gw), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
+    }
+    // A profile that does not exist is named by its option, and not hidden behind the
+    // missing region.
+    let o = run(None, &["a1", "--profile", "nosuch"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("the profile \"nosuch\" (--profile)"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("AWS_PROFILE"), "{}", stderr(&o));
+    let o = run(None, &["a1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--region"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_token_the_service_rejects_is_not_suggested_again() {
+    let gw = common::gateway("a1", numbered(3));
+    let o = run(Some(&gw), &["a1", "--starting-token", "not-a-real-token"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("BadRequestException"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("continue with"), "{}", stderr(&o));
+}

@@ -100,7 +100,7 @@ fn max_items_stops_early_and_resumes_exactly_mid_page() {
                 pages_needed.min(20usize.div_ceil(page_size as usize)),
                 "page {page_size} limit {limit}"
             );
-            let token = first.resume_token().map(str::to_owned);
+            let token = first.resume_token();
             let tail = match token {
                 Some(t) => names(c.stages("r").page_size(page_size).starting_token(t)).unwrap(),
                 None if limit == 0 => names(c.stages("r").page_size(page_size)).unwrap(),
@@ -128,7 +128,7 @@ fn resume_token_after_each_item_continues_exactly_even_with_another_page_size() 
         seen.push(stage.unwrap().stage_name);
         match it.resume_token() {
             Some(token) => {
-                let rest = names(c.stages("x").page_size(3).starting_token(token)).unwrap();
+                let rest = names(c.stages("x").page_size(3).starting_token(token.clone())).unwrap();
                 assert_eq!(
                     rest,
                     want[seen.len()..],
@@ -409,7 +409,7 @@ fn resumed_listing_stopping_mid_page_hands_out_the_next_position() {
         .starting_token("apigwv2:skip=2:");
     assert_eq!(names(&mut run).unwrap(), ["stage-0002"]);
     assert_eq!(
-        run.resume_token(),
+        run.resume_token().as_deref(),
         Some("apigwv2:skip=3:"),
         "skip 2 from the token plus the 1 item yielded"
     );
@@ -422,14 +422,14 @@ fn resume_token_taken_mid_page_after_a_resume_counts_the_starting_skip() {
     let mut it = c.stages("mid").page_size(4).starting_token("apigwv2:skip=1:");
     assert_eq!(it.next().unwrap().unwrap().stage_name, "stage-0001");
     assert_eq!(
-        it.resume_token(),
+        it.resume_token().as_deref(),
         Some("apigwv2:skip=2:"),
         "the page was fetched with skip 1, and one more item was yielded from it"
     );
     // After every item, the token continues exactly after it.
     let mut seen = vec!["stage-0001".to_owned()];
     loop {
-        let token = it.resume_token().map(str::to_owned);
+        let token = it.resume_token();
         let rest = match &token {
             Some(t) => names(c.stages("mid").page_size(3).starting_token(t.clone())).unwrap(),
             None => vec![],
@@ -528,4 +528,53 @@ fn max_items_ending_on_a_page_boundary_hands_out_the_service_token_or_none() {
             "page size {page_size}, max items {max_items}: the listing is complete"
         );
     }
+}
+
+/// One kind of token per place: a page cut by `max_items` carries this crate's resume token
+/// in `next_token`, and `get_stages` (like `get_apis`) accepts it, skipping what it says;
+/// a skip past the page carries over into the next page's token.
+#[test]
+fn a_pages_next_token_is_always_accepted_back() {
+    let gw = gateway("t", numbered(10));
+    let c = client(&gw);
+    let page = c
+        .stages("t")
+        .page_size(4)
+        .max_items(2)
+        .pages()
+        .next()
+        .unwrap()
+        .unwrap();
+    let token = page.next_token.unwrap();
+    assert_eq!(token, "apigwv2:skip=2:");
+    let rest = c
+        .get_stages(
+            &apigwv2::GetStagesRequest::new("t")
+                .max_results(4)
+                .next_token(token),
+        )
+        .unwrap();
+    let names: Vec<String> = rest.items.into_iter().map(|s| s.stage_name).collect();
+    assert_eq!(names, ["stage-0002", "stage-0003"]);
+    // The service was sent its own token, never ours.
+    assert!(gw.requests().iter().all(|r| !r.query.contains("apigwv2")));
+    // A skip longer than the page: an empty page whose token skips the rest.
+    let far = c
+        .get_stages(
+            &apigwv2::GetStagesRequest::new("t")
+                .max_results(4)
+                .next_token("apigwv2:skip=6:"),
+        )
+        .unwrap();
+    assert!(far.items.is_empty());
+    let next = far.next_token.unwrap();
+    assert!(next.starts_with("apigwv2:skip=2:"), "{next}");
+    let after = c
+        .get_stages(
+            &apigwv2::GetStagesRequest::new("t")
+                .max_results(4)
+                .next_token(next),
+        )
+        .unwrap();
+    assert_eq!(after.items[0].stage_name, "stage-0006");
 }

@@ -33,6 +33,10 @@ impl Operation for GetApisRequest {
     fn request(&self) -> Result<OperationRequest, Error> {
         self.page.apply(OperationRequest::get("/v2/apis", &[])?)
     }
+
+    fn finish(&self, page: Self::Output) -> Self::Output {
+        self.page.finish(page)
+    }
 }
 
 impl Client {

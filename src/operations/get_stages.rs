@@ -64,6 +64,10 @@ impl Operation for GetStagesRequest {
             &[("api_id", &self.api_id)],
         )?)
     }
+
+    fn finish(&self, page: Self::Output) -> Self::Output {
+        self.page.finish(page)
+    }
 }
 
 impl Client {

@@ -209,8 +209,16 @@ impl LocalApiGatewayBuilder {
         self
     }
 
-    /// Starts the server on 127.0.0.1, on a port the OS picks.
-    pub fn start(self) -> io::Result<LocalApiGateway> {
+    /// Starts the server on 127.0.0.1, on a port the OS picks. A failure to listen is an
+    /// [`Error::Config`](crate::Error::Config), so `?` works in a function that returns
+    /// [`apigwv2::Error`](crate::Error).
+    pub fn start(self) -> Result<LocalApiGateway, crate::Error> {
+        self.listen().map_err(|e| crate::Error::Config {
+            message: format!("the local endpoint could not listen on 127.0.0.1: {e}"),
+        })
+    }
+
+    fn listen(self) -> io::Result<LocalApiGateway> {
         let listener = TcpListener::bind(("127.0.0.1", 0))?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
