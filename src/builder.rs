@@ -15,7 +15,7 @@ use crate::credentials::{
 use crate::error::Error;
 use crate::retry::{self, QuotaBucket, RetryConfig, RetryMode, Sleeper, ThreadSleeper};
 use crate::sigv4::RequestSigner;
-use crate::transport::{Timeouts, Transport, UreqTransport};
+use crate::transport::{Timeouts, Transport, Trust, UreqTransport};
 
 impl Client {
     /// A builder with nothing set: every setting comes from its methods.
@@ -63,6 +63,7 @@ pub struct ClientBuilder {
     endpoint_url: Option<String>,
     env: Option<Env>,
     profile: Option<String>,
+    trust: Option<Trust>,
     transport: Option<Arc<dyn Transport>>,
     clock: Option<Arc<dyn Clock>>,
     sleeper: Option<Arc<dyn Sleeper>>,
@@ -143,6 +144,15 @@ impl ClientBuilder {
     /// [`ClientBuilder::env`]. Defaults to `AWS_PROFILE`, else `default`.
     pub fn profile(mut self, name: impl Into<String>) -> Self {
         self.profile = Some(name.into());
+        self
+    }
+
+    /// Which certificates TLS trusts. Defaults to `AWS_CA_BUNDLE`, then the profile's
+    /// `ca_bundle` (a PEM file that replaces the bundled roots, as the AWS CLI reads it),
+    /// when [`ClientBuilder::env`] is set; else to [`Trust::Bundled`]. Applies to the
+    /// default transport only.
+    pub fn trust(mut self, trust: Trust) -> Self {
+        self.trust = Some(trust);
         self
     }
 
@@ -285,7 +295,17 @@ impl ClientBuilder {
         // providers' calls (and the instance-metadata region lookup).
         let transport: Arc<dyn Transport> = match self.transport {
             Some(t) => t,
-            None => Arc::new(UreqTransport::with_proxy(self.timeouts, &proxy)?),
+            None => {
+                let trust = match self.trust {
+                    Some(t) => t,
+                    None => env_opt
+                        .as_ref()
+                        .and_then(|env| env.get("AWS_CA_BUNDLE").map(str::to_owned))
+                        .or_else(|| profiles.get("ca_bundle").map(str::to_owned))
+                        .map_or(Trust::Bundled, |p| Trust::CaBundle(p.into())),
+                };
+                Arc::new(UreqTransport::with_trust(self.timeouts, &proxy, &trust)?)
+            }
         };
         let region = match self.region.clone() {
             Some(r) => r,

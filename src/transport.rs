@@ -190,6 +190,53 @@ impl Default for Timeouts {
     }
 }
 
+/// Which certificates the default transport trusts for TLS.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Trust {
+    /// The Mozilla roots built into the program (webpki-roots), as ureq trusts them.
+    #[default]
+    Bundled,
+    /// Only the PEM certificates in this file, as the AWS CLI reads `AWS_CA_BUNDLE` and
+    /// the profile's `ca_bundle`: they replace the bundled roots (a corporate proxy's CA).
+    CaBundle(std::path::PathBuf),
+    /// The operating system's trust store and verifier (feature `native-roots`).
+    #[cfg(feature = "native-roots")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "native-roots")))]
+    Native,
+}
+
+impl Trust {
+    /// ureq's form; a CA bundle is read and parsed here, and one with no certificate is
+    /// an error.
+    fn root_certs(&self) -> Result<ureq::tls::RootCerts, crate::Error> {
+        match self {
+            Self::Bundled => Ok(ureq::tls::RootCerts::WebPki),
+            #[cfg(feature = "native-roots")]
+            Self::Native => Ok(ureq::tls::RootCerts::PlatformVerifier),
+            Self::CaBundle(path) => {
+                let fail = |why: String| crate::Error::Config {
+                    message: format!("CA bundle {}: {why}", path.display()),
+                };
+                let pem = crate::files::read_regular(path, crate::files::MAX_CONFIG_FILE)
+                    .map_err(|e| fail(e.to_string()))?;
+                let mut certs = Vec::new();
+                for item in ureq::tls::parse_pem(&pem) {
+                    match item {
+                        Ok(ureq::tls::PemItem::Certificate(c)) => certs.push(c),
+                        Ok(_) => {}
+                        Err(e) => return Err(fail(format!("not valid PEM ({e})"))),
+                    }
+                }
+                if certs.is_empty() {
+                    return Err(fail("holds no PEM certificate".into()));
+                }
+                Ok(ureq::tls::RootCerts::new_with_certs(&certs))
+            }
+        }
+    }
+}
+
 /// The default transport: one `ureq` agent (a keep-alive pool of up to 16 idle connections
 /// per host), 4xx/5xx returned as responses, no redirects, no compression, rustls for TLS.
 /// It uses a proxy only when given one ([`UreqTransport::with_proxy`]): never one from the
@@ -213,9 +260,14 @@ impl fmt::Debug for UreqTransport {
 }
 
 impl UreqTransport {
-    /// A transport with these timeouts and no proxy.
+    /// A transport with these timeouts, no proxy, and the bundled roots.
     pub fn new(timeouts: Timeouts) -> Self {
+        Self::build(timeouts, ureq::tls::RootCerts::WebPki)
+    }
+
+    fn build(timeouts: Timeouts, roots: ureq::tls::RootCerts) -> Self {
         let config = ureq::Agent::config_builder()
+            .tls_config(ureq::tls::TlsConfig::builder().root_certs(roots).build())
             // ureq's default reads HTTP_PROXY & co. from the process environment; proxies
             // are chosen per request from the client's own settings instead.
             .proxy(None)
@@ -240,7 +292,16 @@ impl UreqTransport {
     /// A transport with these timeouts that sends each request through the proxy that
     /// `proxy` names for its URL ([`ProxyConfig::proxy_for`](crate::config::ProxyConfig::proxy_for)).
     pub fn with_proxy(timeouts: Timeouts, proxy: &crate::config::ProxyConfig) -> Result<Self, crate::Error> {
-        let mut t = Self::new(timeouts);
+        Self::with_trust(timeouts, proxy, &Trust::Bundled)
+    }
+
+    /// A transport with these timeouts and proxy settings, trusting what `trust` says.
+    pub fn with_trust(
+        timeouts: Timeouts,
+        proxy: &crate::config::ProxyConfig,
+        trust: &Trust,
+    ) -> Result<Self, crate::Error> {
+        let mut t = Self::build(timeouts, trust.root_certs()?);
         if proxy.is_none() {
             return Ok(t);
         }
@@ -378,6 +439,11 @@ fn map_ureq_error(e: ureq::Error) -> TransportError {
         E::HostNotFound | E::ConnectionFailed => TransportErrorKind::Connect,
         E::Io(io) => match io.kind() {
             std::io::ErrorKind::ConnectionRefused => TransportErrorKind::Connect,
+            // rustls reports a certificate it cannot verify through an I/O error: that is a
+            // TLS failure, which no retry will mend.
+            std::io::ErrorKind::InvalidData if io.to_string().contains("certificate") => {
+                TransportErrorKind::Tls
+            }
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => TransportErrorKind::Timeout,
             _ => TransportErrorKind::Io,
         },
