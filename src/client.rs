@@ -150,6 +150,15 @@ impl Client {
                             limit: inner.max_response_bytes,
                         });
                     }
+                    crate::logging::debug!(
+                        "{} attempt {n}: HTTP {} [request id {}] after {} ms",
+                        O::NAME,
+                        response.status,
+                        response
+                            .header("x-amzn-requestid")
+                            .map_or("none".into(), |id| crate::redact::Escaped(id).to_string()),
+                        started.elapsed().as_millis()
+                    );
                     match operation::decode::<O>(&response, n).map(|o| input.finish(o)) {
                         Ok(output) => {
                             attempts.succeeded();
@@ -161,7 +170,16 @@ impl Client {
                         Err(e) => (e, Some(response)),
                     }
                 }
-                Err(e) => (transport_error(O::NAME, inner.endpoint.host_header(), e, n), None),
+                Err(e) => {
+                    crate::logging::debug!(
+                        "{} attempt {n}: no response from {} ({}) after {} ms",
+                        O::NAME,
+                        inner.endpoint.host_header(),
+                        e.kind,
+                        started.elapsed().as_millis()
+                    );
+                    (transport_error(O::NAME, inner.endpoint.host_header(), e, n), None)
+                }
             };
             if let Some(limiter) = &inner.limiter {
                 let throttled = retry::classify(&error) == Some(retry::RetryKind::Throttling);
@@ -178,8 +196,24 @@ impl Client {
             };
             match attempts.after_failure(&mut error, failure) {
                 retry::Next::GiveUp => return Err(error),
-                retry::Next::RetryWithSkew(skew) => inner.skew_ms.store(skew, Ordering::Relaxed),
-                retry::Next::RetryAfter(delay) => inner.sleeper.sleep(delay),
+                retry::Next::RetryWithSkew(skew) => {
+                    crate::logging::debug!("{} retrying at once with a clock skew of {skew} ms", O::NAME);
+                    inner.skew_ms.store(skew, Ordering::Relaxed)
+                }
+                retry::Next::RetryAfter(delay) => {
+                    crate::logging::debug!(
+                        "{} retrying after {} ms: {}",
+                        O::NAME,
+                        delay.as_millis(),
+                        error.code().map_or_else(
+                            || error
+                                .status()
+                                .map_or("no response".into(), |s| format!("HTTP {s}")),
+                            |c| crate::redact::Escaped(c).to_string()
+                        )
+                    );
+                    inner.sleeper.sleep(delay)
+                }
             }
         }
     }

@@ -144,7 +144,16 @@
 //! proxy settings and parsed profile files all redact them, and URLs in errors lose their
 //! user-info. Text from outside (a service error's code, message and request id, a
 //! helper's stderr) is shown with control characters escaped, so printing an error cannot
-//! drive a terminal. The crate itself logs nothing.
+//! drive a terminal.
+//!
+//! With the `log` feature the crate sends `debug` events to the [`log`](https://docs.rs/log)
+//! facade, target `apigwv2`: one per attempt (operation, attempt number, HTTP status,
+//! request id, elapsed time, or the host that did not answer), one per retry (its delay and
+//! why), and one naming the credential source the default chain chose (with the access key
+//! id, which is not a secret). Turn it on in `Cargo.toml` with
+//! `apigwv2 = { version = "0.1", features = ["log"] }`, install any logger, and let it pass
+//! `apigwv2=debug` (for `env_logger`: `RUST_LOG=apigwv2=debug`). Without the feature, no
+//! event is even formatted.
 //!
 //! # Naming
 //!
@@ -155,7 +164,10 @@
 //!
 //! # Features and MSRV
 //!
-//! - `testing`: [`testing::LocalApiGateway`]. Off by default.
+//! - `testing`: `testing::LocalApiGateway`, the offline fake of the service. Off by default.
+//! - `native-roots`: `transport::Trust::Native`, the operating system's certificate store
+//!   (ureq's `platform-verifier`). Off by default.
+//! - `log`: the debug events above. Off by default.
 //!
 //! The minimum supported Rust version is 1.85.
 
@@ -174,6 +186,7 @@ mod files;
 #[doc(hidden)]
 pub mod fuzz_entry;
 mod json;
+mod logging;
 mod model;
 mod operation;
 mod operations;

@@ -193,6 +193,37 @@ fn has_credentials(p: &Properties) -> bool {
 }
 
 impl Context {
+    /// Which source the chain takes credentials from, for the debug event: the first that
+    /// is configured, in the chain's order (names only, never values).
+    #[cfg_attr(not(feature = "log"), allow(dead_code))]
+    fn describe_source(&self) -> String {
+        if self.env.get("AWS_ACCESS_KEY_ID").is_some() {
+            return "the environment".into();
+        }
+        let name = self.profiles.selected();
+        if let Some(p) = self.profiles.profile(name).filter(|p| has_credentials(p)) {
+            let kind = if p.contains_key("role_arn") {
+                "assume role"
+            } else if p.contains_key("sso_session") || p.contains_key("sso_start_url") {
+                "SSO"
+            } else if p.contains_key("credential_process") {
+                "credential_process"
+            } else {
+                "static keys"
+            };
+            return format!("profile {name:?} ({kind})");
+        }
+        if self.env.get("AWS_WEB_IDENTITY_TOKEN_FILE").is_some() {
+            return "web identity (AWS_WEB_IDENTITY_TOKEN_FILE)".into();
+        }
+        if self.env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").is_some()
+            || self.env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI").is_some()
+        {
+            return "the container endpoint".into();
+        }
+        "EC2 instance metadata".into()
+    }
+
     fn now(&self) -> SystemTime {
         self.clock.now()
     }
@@ -491,6 +522,19 @@ impl ProvideCredentials for DefaultChain {
         drop(cache);
         let guard = RefreshGuard(self);
         let result = self.resolve(deadline);
+        #[cfg(feature = "log")]
+        if let Ok(c) = &result {
+            crate::logging::debug!(
+                "credentials from {} (access key id {}, {})",
+                self.ctx.describe_source(),
+                c.access_key_id(),
+                if c.expiry().is_some() {
+                    "temporary"
+                } else {
+                    "long-term"
+                }
+            );
+        }
         let mut cache = self.lock();
         let now = self.ctx.now();
         let out = match result {
