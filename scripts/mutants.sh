@@ -27,7 +27,7 @@ if [ "$(cargo mutants --version 2>/dev/null || true)" != "cargo-mutants $version
 fi
 
 # cargo-mutants tests a copy of the tree, where ../shared is not beside it.
-suite="${APIGWV2_SIGV4_SUITE:-$(cd .. && pwd)/shared/sigv4-test-suite}"
+suite="${APIGWV2_SIGV4_SUITE:-$(pwd)/tests/data/sigv4-test-suite}"
 [ -d "$suite/v4" ] || { echo "the SigV4 test suite is missing at $suite" >&2; exit 1; }
 export APIGWV2_SIGV4_SUITE="$suite"
 quick="${MUTANTS_QUICK:-0}"

@@ -15,7 +15,7 @@
 //!
 //! # Recipes
 //!
-//! Every recipe below runs against [`testing::LocalApiGateway`] (feature `testing`), the
+//! Every recipe below runs against `testing::LocalApiGateway` (feature `testing`), the
 //! bundled local endpoint; with a real client only the first line changes.
 //!
 //! One page at a time, with an explicit page size:
@@ -171,6 +171,7 @@
 //!
 //! The minimum supported Rust version is 1.85.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -196,6 +197,7 @@ mod redact;
 pub mod retry;
 pub mod sigv4;
 #[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 pub mod transport;
 

@@ -1,5 +1,6 @@
-//! Runs the official SigV4 test vectors in `../shared/sigv4-test-suite` (or the folder named
-//! by `APIGWV2_SIGV4_SUITE`): every case of `v4/`, `classic/` and `smithy-rs-extra/v4/`,
+//! Runs the official SigV4 test vectors shipped in `tests/data/sigv4-test-suite` (a copy of
+//! the project's shared vectors, with their Apache-2.0 license and notice files; CI checks
+//! that the copy equals them), or in the folder named by `APIGWV2_SIGV4_SUITE`: every case of `v4/`, `classic/` and `smithy-rs-extra/v4/`,
 //! checking the canonical request, then the string to sign, then the signature, so that a
 //! failure names the stage that broke. A missing folder fails; no case is skipped.
 
@@ -29,7 +30,7 @@ fn locate(dir: PathBuf) -> Result<PathBuf, String> {
 fn suite_dir() -> PathBuf {
     let dir = std::env::var_os("APIGWV2_SIGV4_SUITE")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/sigv4-test-suite"));
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sigv4-test-suite"));
     locate(dir).unwrap_or_else(|e| panic!("{e}"))
 }
 
