@@ -16,9 +16,13 @@ fi
 cargo package --quiet --no-verify --allow-dirty
 crate=$(ls -t target/package/apigwv2-*.crate | head -n 1)
 echo "packaged $crate: $(tar tzf "$crate" | wc -l) files"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-tar xzf "$crate" -C "$work"
+# A fixed folder, its files touched now: cargo keys a path package's builds by its place
+# relative to the workspace and checks sources by mtime, so a temporary folder or the
+# archive's old mtimes would let it reuse test binaries built from an earlier unpacking.
+work="$root/target/package-test"
+rm -rf "$work"
+mkdir -p "$work"
+tar xzf "$crate" -C "$work" --touch
 dir=$(ls -d "$work"/apigwv2-*)
 # Nothing of this checkout is reachable from there: no ../shared, no scripts, no .ci.
 (cd "$dir" && CARGO_TARGET_DIR="$root/target" cargo test --all-features)
