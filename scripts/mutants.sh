@@ -52,7 +52,7 @@ declare -A files=(
 )
 declare -A tests=(
     [paginator]="pagination retries errors no_panic"
-    [sigv4]="sigv4_suite sigv4_differential errors no_panic"
+    [sigv4]="sigv4_suite sigv4_differential"
     [retry]="retries errors"
     [chain]="credentials"
 )
