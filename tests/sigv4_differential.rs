@@ -166,6 +166,8 @@ struct Case {
     access_key: String,
     secret: String,
     token: Option<String>,
+    /// Whether the session token is signed, or only sent (aws-sigv4's `SessionTokenMode`).
+    sign_token: bool,
     region: &'static str,
     service: &'static str,
     unix: i64,
@@ -176,6 +178,7 @@ struct Case {
 #[derive(Debug, Default)]
 struct Coverage {
     session_tokens: usize,
+    unsigned_tokens: usize,
     empty_segments: usize,
     dot_segments: usize,
     raw_non_ascii_paths: usize,
@@ -400,6 +403,10 @@ impl Generator {
         if token.is_some() {
             cov.session_tokens += 1;
         }
+        let sign_token = token.is_none() || self.rng.chance(4, 5);
+        if !sign_token {
+            cov.unsigned_tokens += 1;
+        }
         let body: Vec<u8> = if self.rng.chance(1, 4) {
             cov.bodies += 1;
             (0..self.rng.below(64)).map(|_| self.rng.next() as u8).collect()
@@ -416,6 +423,7 @@ impl Generator {
             access_key,
             secret,
             token,
+            sign_token,
             region,
             service,
             unix,
@@ -464,12 +472,16 @@ fn sign_theirs(case: &Case, headers: &[(&str, &str)], body: &[u8]) -> Result<The
     )
     .into();
     let time = SystemTime::UNIX_EPOCH + Duration::new(case.unix as u64, case.nanos);
+    let mut settings = theirs::SigningSettings::default();
+    if !case.sign_token {
+        settings.session_token_mode = theirs::SessionTokenMode::Exclude;
+    }
     let params = aws_sigv4::sign::v4::SigningParams::builder()
         .identity(&identity)
         .region(case.region)
         .name(case.service)
         .time(time)
-        .settings(theirs::SigningSettings::default())
+        .settings(settings)
         .build()
         .map_err(|e| e.to_string())?
         .into();
@@ -534,10 +546,12 @@ fn sign_ours(case: &Case, headers: &[(&str, &str)], body: &[u8], fast: Option<&R
         headers,
         body,
     };
-    let params = SigningParams::new(&creds, case.region, case.service, time_of(case));
+    let mut params = SigningParams::new(&creds, case.region, case.service, time_of(case));
+    params.settings.sign_session_token = case.sign_token;
     Ours {
         out: sigv4::sign(&req, &params),
-        fast: fast.map(|signer| {
+        // RequestSigner always signs the session token.
+        fast: fast.filter(|_| case.sign_token).map(|signer| {
             let query = CanonicalQuery::parse(&case.query);
             signer.sign(case.method, &creds, time_of(case), case.host, &case.path, &query)
         }),
@@ -577,7 +591,28 @@ fn check(case: &Case, ours: &Ours, theirs: &Theirs) -> Result<(), String> {
             theirs.canonical_request
         ));
     }
-    // 3. The headers to send, the signature among them.
+    // The canonical query is empty exactly when theirs is.
+    let their_query = theirs.canonical_request.lines().nth(2).unwrap_or_default();
+    if CanonicalQuery::parse(&case.query).is_empty() != their_query.is_empty() {
+        return Err(format!("CanonicalQuery::is_empty is wrong for {their_query:?}"));
+    }
+    // 3. The headers to send, the signature among them: the same set, each once.
+    let mut our_headers: Vec<(String, String)> = out
+        .headers()
+        .iter()
+        .map(|(n, v)| ((*n).to_owned(), v.clone()))
+        .collect();
+    let mut their_headers = theirs.headers.clone();
+    our_headers.sort();
+    their_headers.sort();
+    let names = |h: &[(String, String)]| h.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    if names(&our_headers) != names(&their_headers) {
+        return Err(format!(
+            "the headers to set differ: aws-sigv4 {:?}, ours {:?}",
+            names(&their_headers),
+            names(&our_headers)
+        ));
+    }
     let our_header = |name: &str| {
         out.headers()
             .iter()
@@ -712,6 +747,7 @@ fn thousands_of_generated_requests_sign_exactly_as_aws_sigv4_signs_them() {
         // The generator still makes every kind of input the module doc promises.
         let counts = [
             ("session tokens", cov.session_tokens),
+            ("session tokens sent unsigned", cov.unsigned_tokens),
             ("empty path segments", cov.empty_segments),
             ("dot segments", cov.dot_segments),
             ("raw non-ASCII paths", cov.raw_non_ascii_paths),
@@ -748,6 +784,7 @@ fn the_comparison_names_the_stage_that_broke() {
             access_key: "AKIDEXAMPLE".into(),
             secret: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".into(),
             token: Some("FwoGZXIvYXdzEXAMPLE/token+=".into()),
+            sign_token: true,
             region: "eu-west-1",
             service: "apigateway",
             unix: 1_700_000_000,

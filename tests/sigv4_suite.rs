@@ -129,6 +129,25 @@ fn check(
         "{}",
         case.name
     );
+    // The canonical request's accessors give its lines: path, query, signed headers, hash.
+    if let Some(expected) = creq {
+        let lines: Vec<&str> = expected.trim_end_matches('\n').lines().collect();
+        let c = out.canonical_request();
+        let parts = [
+            ("path", lines[1], c.path()),
+            ("query", lines[2], c.query()),
+            ("signed headers", lines[lines.len() - 2], c.signed_headers()),
+            ("payload hash", lines[lines.len() - 1], c.payload_hash()),
+        ];
+        for (part, want, got) in parts {
+            if want != got {
+                return Err(format!(
+                    "{}: canonical request {part} differs: expected {want:?}, got {got:?}",
+                    case.name
+                ));
+            }
+        }
+    }
     let stages = [
         ("canonical request", creq, out.canonical_request().to_string()),
         ("string to sign", sts, out.string_to_sign().to_owned()),
@@ -397,4 +416,60 @@ fn the_runner_names_the_stage_that_broke() {
     assert!(err.contains("string to sign differs"), "{err}");
     let err = check(&case, None, None, Some(&"0".repeat(64)), None).unwrap_err();
     assert!(err.contains("signature differs"), "{err}");
+}
+
+#[test]
+fn the_canonical_request_hides_tokens_where_it_is_logged() {
+    let creds = Credentials::new(ACCESS_KEY, SECRET_KEY, Some("SESSION-TOKEN-VALUE"));
+    let headers = [
+        ("Host", "example.amazonaws.com"),
+        ("X-Custom-Token", "custom-token-value"),
+        ("X-Amz-Authorization-Hint", "hint-value"),
+        ("X-Visible", "visible-value"),
+    ];
+    let req = SignableRequest {
+        method: "GET",
+        path: "/",
+        query: "",
+        headers: &headers,
+        body: b"",
+    };
+    let time = time::macros::datetime!(2015-08-30 12:36:00 UTC);
+    let out = sigv4::sign(&req, &SigningParams::new(&creds, "us-east-1", "service", time));
+    let creq = out.canonical_request();
+    let full = creq.to_string();
+    let redacted = full
+        .replace("SESSION-TOKEN-VALUE", "** redacted **")
+        .replace("custom-token-value", "** redacted **")
+        .replace("hint-value", "** redacted **");
+    assert_ne!(full, redacted, "the request carries values to hide");
+    assert_eq!(creq.redacted(), redacted);
+    assert_eq!(format!("{creq:?}"), redacted, "Debug is the redacted form");
+    assert!(
+        full.contains("SESSION-TOKEN-VALUE"),
+        "Display is the exact form that is hashed"
+    );
+}
+
+#[test]
+fn the_request_signer_and_its_output_print_no_signature() {
+    let signer = sigv4::RequestSigner::new("us-east-1", "service");
+    assert_eq!(
+        format!("{signer:?}"),
+        r#"RequestSigner { region: "us-east-1", service: "service", .. }"#
+    );
+    let creds = Credentials::new(ACCESS_KEY, SECRET_KEY, None::<String>);
+    let time = time::macros::datetime!(2015-08-30 12:36:00 UTC);
+    let signed = signer.sign_get(
+        &creds,
+        time,
+        "example.amazonaws.com",
+        "/",
+        &sigv4::CanonicalQuery::default(),
+    );
+    assert!(signed.authorization.contains("Signature="));
+    assert_eq!(
+        format!("{signed:?}"),
+        r#"SignedHeaders { amz_date: "20150830T123600Z", authorization: "** redacted **" }"#
+    );
 }
