@@ -51,6 +51,18 @@ fn main() {
                 black_box(serde_json::from_slice::<IgnoredAny>(black_box(&body)).unwrap());
             },
         );
+        // Not judged: against plain derived types with the same fields (support::plain).
+        support::print_ratio(
+            "decode stages_page/plain serde types",
+            f64::INFINITY,
+            Duration::from_secs(2),
+            || {
+                black_box(GetStagesOutput::from_json(black_box(&body)).unwrap());
+            },
+            || {
+                black_box(support::plain::decode(black_box(&body)));
+            },
+        );
         let t = std::time::Instant::now();
         let n = 200;
         for _ in 0..n {

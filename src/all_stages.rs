@@ -15,7 +15,6 @@
 //! client's retry quota and rate limiter are shared by all of them.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};
 
 use crate::error::Error;
@@ -23,6 +22,7 @@ use crate::model::Stage;
 use crate::operations::get_apis::GetApisRequest;
 use crate::operations::get_stages::GetStagesRequest;
 use crate::paginator::Paginator;
+use crate::queue::{queue, Receiver, Sender};
 use crate::Client;
 
 const PREFIX: &str = "apigwv2:all:";
@@ -354,8 +354,8 @@ struct Yielding {
 struct Parallel {
     parallelism: usize,
     permits: Arc<Permits>,
-    jobs: Option<mpsc::Sender<Job>>,
-    done: mpsc::Receiver<Done>,
+    jobs: Option<Sender<Job>>,
+    done: Receiver<Done>,
     next_index: u64,
     pending: VecDeque<Meta>,
     finished: HashMap<u64, Done>,
@@ -374,13 +374,12 @@ impl Parallel {
         first_stages_token: Option<String>,
     ) -> Self {
         let permits = Arc::new(Permits::new(parallelism));
-        let (jobs_tx, jobs_rx) = mpsc::channel::<Job>();
-        let jobs_rx = Arc::new(Mutex::new(jobs_rx));
-        let (done_tx, done_rx) = mpsc::channel::<Done>();
+        let (jobs_tx, jobs_rx) = queue::<Job>();
+        let (done_tx, done_rx) = queue::<Done>();
         for _ in 0..parallelism {
             let (client, jobs, done, permits) = (
                 client.clone(),
-                Arc::clone(&jobs_rx),
+                jobs_rx.clone(),
                 done_tx.clone(),
                 Arc::clone(&permits),
             );
@@ -541,17 +540,13 @@ fn lost(index: u64) -> Done {
 fn worker(
     client: &Client,
     page_size: Option<u32>,
-    jobs: &Mutex<mpsc::Receiver<Job>>,
-    done: &mpsc::Sender<Done>,
+    jobs: &Receiver<Job>,
+    done: &Sender<Done>,
     permits: &Permits,
 ) {
     loop {
-        let job = {
-            let rx = jobs.lock().unwrap_or_else(|p| p.into_inner());
-            match rx.recv() {
-                Ok(job) => job,
-                Err(_) => return,
-            }
+        let Ok(job) = jobs.recv() else {
+            return;
         };
         let index = job.index;
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -107,6 +107,24 @@ impl Client {
     /// Runs one operation: validate, then attempts of sign, send, decode, with retries.
     pub(crate) fn invoke<O: Operation>(&self, input: &O) -> Result<O::Output, Error> {
         let request = input.request()?;
+        let mut output = None;
+        self.send_with_retries(O::NAME, &request, &mut |response, n| {
+            output = Some(input.finish(operation::decode::<O>(response, n)?));
+            Ok(())
+        })?;
+        output.ok_or_else(|| Error::Config {
+            message: format!("{}: no response was decoded", O::NAME),
+        })
+    }
+
+    /// The attempt loop of [`Client::invoke`], compiled once for every operation: only
+    /// `decode` (which stores the operation's output when it succeeds) knows the output.
+    fn send_with_retries(
+        &self,
+        operation_name: &'static str,
+        request: &OperationRequest,
+        decode: &mut dyn FnMut(&crate::transport::HttpResponse, u32) -> Result<(), Error>,
+    ) -> Result<(), Error> {
         let inner = &*self.inner;
         let started = Instant::now();
         let deadline = crate::clock::deadline_after(started, inner.operation_timeout);
@@ -127,7 +145,7 @@ impl Client {
             let remaining = deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
                 return Err(Error::Transport {
-                    operation: O::NAME,
+                    operation: operation_name,
                     kind: crate::error::TransportErrorKind::Timeout,
                     message: format!(
                         "the call's deadline of {:?} passed before the request could be sent",
@@ -137,7 +155,7 @@ impl Client {
                     source: None,
                 });
             }
-            let mut http = self.sign(&request, &credentials, self.signing_time()?);
+            let mut http = self.sign(request, &credentials, self.signing_time()?);
             http.timeout = Some(inner.attempt_timeout.min(remaining));
             let sent_at = inner.clock.now();
             let outcome = inner.transport.send(&http, inner.max_response_bytes);
@@ -146,26 +164,26 @@ impl Client {
                 Ok(response) => {
                     if response.body.len() as u64 > inner.max_response_bytes {
                         return Err(Error::ResponseTooLarge {
-                            operation: O::NAME,
+                            operation: operation_name,
                             limit: inner.max_response_bytes,
                         });
                     }
                     crate::logging::debug!(
                         "{} attempt {n}: HTTP {} [request id {}] after {} ms",
-                        O::NAME,
+                        operation_name,
                         response.status,
                         response
                             .header("x-amzn-requestid")
                             .map_or("none".into(), |id| crate::redact::Escaped(id).to_string()),
                         started.elapsed().as_millis()
                     );
-                    match operation::decode::<O>(&response, n).map(|o| input.finish(o)) {
-                        Ok(output) => {
+                    match decode(&response, n) {
+                        Ok(()) => {
                             attempts.succeeded();
                             if let Some(limiter) = &inner.limiter {
                                 limiter.on_response(false, Instant::now());
                             }
-                            return Ok(output);
+                            return Ok(());
                         }
                         Err(e) => (e, Some(response)),
                     }
@@ -173,12 +191,12 @@ impl Client {
                 Err(e) => {
                     crate::logging::debug!(
                         "{} attempt {n}: no response from {} ({}) after {} ms",
-                        O::NAME,
+                        operation_name,
                         inner.endpoint.host_header(),
                         e.kind,
                         started.elapsed().as_millis()
                     );
-                    (transport_error(O::NAME, inner.endpoint.host_header(), e, n), None)
+                    (transport_error(operation_name, inner.endpoint.host_header(), e, n), None)
                 }
             };
             if let Some(limiter) = &inner.limiter {
@@ -197,13 +215,13 @@ impl Client {
             match attempts.after_failure(&mut error, failure) {
                 retry::Next::GiveUp => return Err(error),
                 retry::Next::RetryWithSkew(skew) => {
-                    crate::logging::debug!("{} retrying at once with a clock skew of {skew} ms", O::NAME);
+                    crate::logging::debug!("{} retrying at once with a clock skew of {skew} ms", operation_name);
                     inner.skew_ms.store(skew, Ordering::Relaxed)
                 }
                 retry::Next::RetryAfter(delay) => {
                     crate::logging::debug!(
                         "{} retrying after {} ms: {}",
-                        O::NAME,
+                        operation_name,
                         delay.as_millis(),
                         error.code().map_or_else(
                             || error

@@ -192,6 +192,7 @@ mod model;
 mod operation;
 mod operations;
 mod paginator;
+mod queue;
 mod rate_limiter;
 mod redact;
 pub mod retry;

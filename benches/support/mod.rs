@@ -103,3 +103,104 @@ fn human(secs: f64) -> String {
         format!("{:.2} ms", secs * 1e3)
     }
 }
+
+/// The honest decoding floor: plain `#[derive(Deserialize)]` types with the same fields as
+/// a GetStages page, owned like the crate's, read the plain serde way (timestamps through
+/// `time`'s general RFC 3339 parser, the logging level as a derived enum). What the crate
+/// spends beyond decoding into these is its own.
+pub mod plain {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer};
+    use time::format_description::well_known::Rfc3339;
+    use time::OffsetDateTime;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Page {
+        #[serde(default)]
+        pub items: Vec<Stage>,
+        #[serde(default)]
+        pub next_token: Option<String>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Stage {
+        #[serde(default)]
+        pub access_log_settings: Option<AccessLogSettings>,
+        #[serde(default)]
+        pub api_gateway_managed: Option<bool>,
+        #[serde(default)]
+        pub auto_deploy: Option<bool>,
+        #[serde(default)]
+        pub client_certificate_id: Option<String>,
+        #[serde(default, deserialize_with = "timestamp")]
+        pub created_date: Option<OffsetDateTime>,
+        #[serde(default)]
+        pub default_route_settings: Option<RouteSettings>,
+        #[serde(default)]
+        pub deployment_id: Option<String>,
+        #[serde(default)]
+        pub description: Option<String>,
+        #[serde(default)]
+        pub last_deployment_status_message: Option<String>,
+        #[serde(default, deserialize_with = "timestamp")]
+        pub last_updated_date: Option<OffsetDateTime>,
+        #[serde(default)]
+        pub route_settings: Option<BTreeMap<String, RouteSettings>>,
+        pub stage_name: String,
+        #[serde(default)]
+        pub stage_variables: Option<BTreeMap<String, String>>,
+        #[serde(default)]
+        pub tags: Option<BTreeMap<String, String>>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct AccessLogSettings {
+        #[serde(default)]
+        pub destination_arn: Option<String>,
+        #[serde(default)]
+        pub format: Option<String>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct RouteSettings {
+        #[serde(default)]
+        pub data_trace_enabled: Option<bool>,
+        #[serde(default)]
+        pub detailed_metrics_enabled: Option<bool>,
+        #[serde(default)]
+        pub logging_level: Option<LoggingLevel>,
+        #[serde(default)]
+        pub throttling_burst_limit: Option<i32>,
+        #[serde(default)]
+        pub throttling_rate_limit: Option<f64>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "UPPERCASE")]
+    pub enum LoggingLevel {
+        Error,
+        Info,
+        Off,
+        #[serde(other)]
+        Unknown,
+    }
+
+    fn timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Option<OffsetDateTime>, D::Error> {
+        match Option::<&'de str>::deserialize(d)? {
+            Some(s) => OffsetDateTime::parse(s, &Rfc3339)
+                .map(Some)
+                .map_err(serde::de::Error::custom),
+            None => Ok(None),
+        }
+    }
+
+    /// Decodes a page the plain way: one UTF-8 check, then serde_json's `&str` reader.
+    pub fn decode(body: &[u8]) -> Page {
+        serde_json::from_str(std::str::from_utf8(body).unwrap()).unwrap()
+    }
+}

@@ -8,13 +8,13 @@
 
 use std::io::Read;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::parse::credentials_json;
 use crate::credentials::Credentials;
 use crate::error::Error;
+use crate::queue::{queue, Receiver};
 use crate::redact::Escaped;
 
 /// How long the output pipes may stay open after the helper exited before what was read
@@ -54,10 +54,11 @@ pub(crate) fn run(command: &str, timeout: Duration) -> Result<Credentials, Error
         .saturating_duration_since(Instant::now())
         .min(DRAIN_AFTER_EXIT);
     let until = Instant::now() + grace;
-    let closed = out_done.recv_timeout(grace).is_ok()
-        && err_done
-            .recv_timeout(until.saturating_duration_since(Instant::now()))
-            .is_ok();
+    let closed = matches!(out_done.recv_timeout(grace), Some(Ok(())))
+        && matches!(
+            err_done.recv_timeout(until.saturating_duration_since(Instant::now())),
+            Some(Ok(()))
+        );
     if !closed {
         kill_group(&mut child);
     }
@@ -100,9 +101,9 @@ fn spawn(command: &str) -> std::io::Result<Child> {
 /// Reads a pipe on a thread of its own into a shared buffer (up to `limit` bytes), and
 /// signals when the pipe closed. The caller never joins the thread: it takes what was read
 /// whenever it decides to, so a pipe held open by a stray process cannot block it.
-fn drain(pipe: Option<impl Read + Send + 'static>, limit: u64) -> (Arc<Mutex<Vec<u8>>>, mpsc::Receiver<()>) {
+fn drain(pipe: Option<impl Read + Send + 'static>, limit: u64) -> (Arc<Mutex<Vec<u8>>>, Receiver<()>) {
     let buf = Arc::new(Mutex::new(Vec::new()));
-    let (done, closed) = mpsc::channel();
+    let (done, closed) = queue();
     let shared = Arc::clone(&buf);
     match pipe {
         Some(pipe) => {

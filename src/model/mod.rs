@@ -107,15 +107,19 @@ pub(crate) mod timestamp {
         if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
             return None;
         }
-        let num = |r: std::ops::Range<usize>| -> Option<u32> {
-            b[r].iter().try_fold(0u32, |acc, c| {
-                c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-            })
-        };
-        let year = num(0..4)? as i32;
-        let month = time::Month::try_from(num(5..7)? as u8).ok()?;
-        let day = num(8..10)? as u8;
-        let (hour, minute, second) = (num(11..13)? as u8, num(14..16)? as u8, num(17..19)? as u8);
+        // The digits are at fixed places: check them all once, then read them unchecked
+        // (a fixed-size array, so no bounds checks either).
+        let h: &[u8; 19] = b[..19].try_into().ok()?;
+        for i in [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18] {
+            if !h[i].is_ascii_digit() {
+                return None;
+            }
+        }
+        let two = |i: usize| u32::from(h[i] - b'0') * 10 + u32::from(h[i + 1] - b'0');
+        let year = (two(0) * 100 + two(2)) as i32;
+        let month = time::Month::try_from(two(5) as u8).ok()?;
+        let day = two(8) as u8;
+        let (hour, minute, second) = (two(11) as u8, two(14) as u8, two(17) as u8);
         let mut i = 19;
         let mut nanos = 0u32;
         if b[i] == b'.' {
@@ -207,7 +211,11 @@ pub(crate) mod timestamp {
     /// serialized.
     fn writable<E: serde::de::Error>(t: OffsetDateTime) -> Result<Option<OffsetDateTime>, E> {
         // In its own offset and in UTC: a program may well convert it to UTC to print it.
-        let utc_year = t.checked_to_offset(time::UtcOffset::UTC).map(|u| u.year());
+        let utc_year = if t.offset().is_utc() {
+            Some(t.year())
+        } else {
+            t.checked_to_offset(time::UtcOffset::UTC).map(|u| u.year())
+        };
         if (0..=9999).contains(&t.year()) && utc_year.is_some_and(|y| (0..=9999).contains(&y)) {
             Ok(Some(t))
         } else {
