@@ -196,7 +196,10 @@ impl Client {
                         e.kind,
                         started.elapsed().as_millis()
                     );
-                    (transport_error(operation_name, inner.endpoint.host_header(), e, n), None)
+                    (
+                        transport_error(operation_name, inner.endpoint.host_header(), e, n),
+                        None,
+                    )
                 }
             };
             if let Some(limiter) = &inner.limiter {
@@ -215,7 +218,10 @@ impl Client {
             match attempts.after_failure(&mut error, failure) {
                 retry::Next::GiveUp => return Err(error),
                 retry::Next::RetryWithSkew(skew) => {
-                    crate::logging::debug!("{} retrying at once with a clock skew of {skew} ms", operation_name);
+                    crate::logging::debug!(
+                        "{} retrying at once with a clock skew of {skew} ms",
+                        operation_name
+                    );
                     inner.skew_ms.store(skew, Ordering::Relaxed)
                 }
                 retry::Next::RetryAfter(delay) => {
