@@ -16,7 +16,8 @@ use std::time::Instant;
 
 use apigwv2::config::Env;
 use apigwv2::{
-    AllStages, Api, ApiStage, Client, Error, GetApisRequest, GetStagesRequest, Page, Paginator, Stage,
+    AllStages, Api, ApiStage, Client, Error, GetApisRequest, GetStagesRequest, Page, Paginated, Paginator,
+    Stage,
 };
 
 const USAGE: &str = "\
@@ -510,32 +511,8 @@ fn run(client: &Client, api_id: &str, args: &Args) -> ExitCode {
     }
     let max = args.max_items;
     match args.mode {
-        Mode::Stages => {
-            let mut it = client.stages(api_id);
-            if let Some(n) = args.page_size {
-                it = it.page_size(n);
-            }
-            if let Some(n) = max {
-                it = it.max_items(n);
-            }
-            if let Some(t) = &args.starting_token {
-                it = it.starting_token(t.clone());
-            }
-            list(it, None, args)
-        }
-        Mode::Apis => {
-            let mut it = client.apis();
-            if let Some(n) = args.page_size {
-                it = it.page_size(n);
-            }
-            if let Some(n) = max {
-                it = it.max_items(n);
-            }
-            if let Some(t) = &args.starting_token {
-                it = it.starting_token(t.clone());
-            }
-            list(it, None, args)
-        }
+        Mode::Stages => list(paging(client.stages(api_id), args), None, args),
+        Mode::Apis => list(paging(client.apis(), args), None, args),
         Mode::AllApis => {
             let mut it = client.all_stages();
             if let Some(n) = args.parallelism {
@@ -550,6 +527,20 @@ fn run(client: &Client, api_id: &str, args: &Args) -> ExitCode {
             list(it, max, args)
         }
     }
+}
+
+/// The paging options every listing takes: page size, item limit, starting token.
+fn paging<R: Paginated>(mut it: Paginator<R>, args: &Args) -> Paginator<R> {
+    if let Some(n) = args.page_size {
+        it = it.page_size(n);
+    }
+    if let Some(n) = args.max_items {
+        it = it.max_items(n);
+    }
+    if let Some(t) = &args.starting_token {
+        it = it.starting_token(t.clone());
+    }
+    it
 }
 
 /// The output format for these arguments: `table` on a terminal, `jsonl` otherwise.

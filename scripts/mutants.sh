@@ -47,7 +47,7 @@ fi
 # module: files to mutate | test targets that exercise them (the unit tests always run).
 declare -A files=(
     [paginator]="src/paginator.rs"
-    [sigv4]="src/sigv4/*.rs"
+    [sigv4]="src/sigv4/*.rs src/encode.rs"
     [retry]="src/retry.rs"
     [chain]="src/credentials/chain.rs"
 )

@@ -7,22 +7,14 @@
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
-/// Byte classes, one table lookup per byte on the hot paths: bit 0 unreserved, bit 1 `/`,
-/// bit 2 upper-case hex digit.
-pub(crate) const CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
+/// The RFC 3986 unreserved bytes (`A-Z a-z 0-9 - . _ ~`): one table lookup per byte on the
+/// hot paths.
+const UNRESERVED: [bool; 256] = {
+    let mut t = [false; 256];
     let mut i = 0;
     while i < 256 {
         let b = i as u8;
-        if b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_' || b == b'~' {
-            t[i] |= 1;
-        }
-        if b == b'/' {
-            t[i] |= 2;
-        }
-        if b.is_ascii_digit() || (b >= b'A' && b <= b'F') {
-            t[i] |= 4;
-        }
+        t[i] = b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_' || b == b'~';
         i += 1;
     }
     t
@@ -31,7 +23,7 @@ pub(crate) const CLASS: [u8; 256] = {
 /// True for the RFC 3986 unreserved characters, which are never escaped.
 #[inline]
 pub(crate) fn is_unreserved(b: u8) -> bool {
-    CLASS[b as usize] & 1 != 0
+    UNRESERVED[b as usize]
 }
 
 /// Appends `input` to `out`, escaping every byte but the unreserved ones (and `/` when
