@@ -15,10 +15,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use apigwv2::config::Env;
-use apigwv2::{
-    AllStages, Api, ApiStage, Client, Error, GetApisRequest, GetStagesRequest, Page, Paginated, Paginator,
-    Stage,
-};
+use apigwv2::{AllStages, Api, ApiStage, Client, Error, Page, Paginated, Paginator, Stage};
 
 const USAGE: &str = "\
 NAME
@@ -355,25 +352,73 @@ struct ApiStageRow {
     stage: Stage,
 }
 
-/// A listing the command can print: rows, their table form, a resume token.
+/// How one row of a listing prints: its table columns, and what the rows are called.
+trait Row: serde::Serialize {
+    fn header() -> Vec<&'static str>;
+    fn cells(&self) -> Vec<String>;
+    /// What is listed, for messages: `stages` or `APIs`.
+    fn noun() -> &'static str {
+        "stages"
+    }
+}
+
+impl Row for Stage {
+    fn header() -> Vec<&'static str> {
+        STAGE_HEADER.to_vec()
+    }
+    fn cells(&self) -> Vec<String> {
+        stage_cells(self)
+    }
+}
+
+impl Row for Api {
+    fn header() -> Vec<&'static str> {
+        vec!["API-ID", "NAME", "PROTOCOL", "CREATED", "ENDPOINT"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.api_id.as_deref().map_or_else(|| "-".into(), printable),
+            printable(&self.name),
+            self.protocol_type.to_string(),
+            utc(self.created_date),
+            self.api_endpoint.as_deref().map_or_else(|| "-".into(), printable),
+        ]
+    }
+    fn noun() -> &'static str {
+        "APIs"
+    }
+}
+
+impl Row for ApiStageRow {
+    fn header() -> Vec<&'static str> {
+        let mut h = vec!["API-ID", "API-NAME"];
+        h.extend(STAGE_HEADER);
+        h
+    }
+    fn cells(&self) -> Vec<String> {
+        let mut c = vec![printable(&self.api_id), printable(&self.api_name)];
+        c.extend(stage_cells(&self.stage));
+        c
+    }
+}
+
+/// A listing the command can print: its rows and a resume token.
 trait Listing {
-    type Row: serde::Serialize;
+    type Row: Row;
     fn next_row(&mut self) -> Option<Result<Self::Row, Error>>;
     fn resume(&self) -> Option<String>;
     fn pages(&self) -> usize;
     /// Whether an error ends the listing (else it is reported and the listing goes on).
     fn fatal(e: &Error) -> bool;
-    /// What is listed, for messages: `stages` or `APIs`.
-    fn noun() -> &'static str {
-        "stages"
-    }
-    fn header() -> Vec<&'static str>;
-    fn cells(row: &Self::Row) -> Vec<String>;
 }
 
-impl Listing for Paginator<GetStagesRequest> {
-    type Row = Stage;
-    fn next_row(&mut self) -> Option<Result<Stage, Error>> {
+/// Any single listing (stages, APIs): every error ends it.
+impl<R: Paginated> Listing for Paginator<R>
+where
+    R::Item: Row,
+{
+    type Row = R::Item;
+    fn next_row(&mut self) -> Option<Result<R::Item, Error>> {
         self.next()
     }
     fn resume(&self) -> Option<String> {
@@ -385,45 +430,9 @@ impl Listing for Paginator<GetStagesRequest> {
     fn fatal(_: &Error) -> bool {
         true
     }
-    fn header() -> Vec<&'static str> {
-        STAGE_HEADER.to_vec()
-    }
-    fn cells(s: &Stage) -> Vec<String> {
-        stage_cells(s)
-    }
 }
 
-impl Listing for Paginator<GetApisRequest> {
-    type Row = Api;
-    fn next_row(&mut self) -> Option<Result<Api, Error>> {
-        self.next()
-    }
-    fn resume(&self) -> Option<String> {
-        self.resume_token()
-    }
-    fn pages(&self) -> usize {
-        self.pages_fetched()
-    }
-    fn fatal(_: &Error) -> bool {
-        true
-    }
-    fn noun() -> &'static str {
-        "APIs"
-    }
-    fn header() -> Vec<&'static str> {
-        vec!["API-ID", "NAME", "PROTOCOL", "CREATED", "ENDPOINT"]
-    }
-    fn cells(a: &Api) -> Vec<String> {
-        vec![
-            a.api_id.as_deref().map_or_else(|| "-".into(), printable),
-            printable(&a.name),
-            a.protocol_type.to_string(),
-            utc(a.created_date),
-            a.api_endpoint.as_deref().map_or_else(|| "-".into(), printable),
-        ]
-    }
-}
-
+/// Every stage of every API: one API's failure is reported and the listing goes on.
 impl Listing for AllStages {
     type Row = ApiStageRow;
     fn next_row(&mut self) -> Option<Result<ApiStageRow, Error>> {
@@ -443,16 +452,6 @@ impl Listing for AllStages {
     }
     fn fatal(e: &Error) -> bool {
         !matches!(e, Error::InApi { .. })
-    }
-    fn header() -> Vec<&'static str> {
-        let mut h = vec!["API-ID", "API-NAME"];
-        h.extend(STAGE_HEADER);
-        h
-    }
-    fn cells(r: &ApiStageRow) -> Vec<String> {
-        let mut c = vec![printable(&r.api_id), printable(&r.api_name)];
-        c.extend(stage_cells(&r.stage));
-        c
     }
 }
 
@@ -624,7 +623,7 @@ fn list<L: Listing>(mut it: L, max: Option<usize>, args: &Args) -> ExitCode {
                 "\r{} pages, {} {}, {:.1}s",
                 it.pages(),
                 count,
-                L::noun(),
+                L::Row::noun(),
                 started.elapsed().as_secs_f64()
             );
         }
@@ -643,8 +642,8 @@ fn list<L: Listing>(mut it: L, max: Option<usize>, args: &Args) -> ExitCode {
             }
         },
         Output::Table => {
-            let rows: Vec<Vec<String>> = kept.iter().map(L::cells).collect();
-            print_table(&mut out, &L::header(), &rows, width)
+            let rows: Vec<Vec<String>> = kept.iter().map(Row::cells).collect();
+            print_table(&mut out, &L::Row::header(), &rows, width)
         }
     };
     if written.and_then(|_| out.flush()).is_err() {
@@ -661,7 +660,10 @@ fn list<L: Listing>(mut it: L, max: Option<usize>, args: &Args) -> ExitCode {
     }
     if let (Some(t), Some(_)) = (resume.as_deref().and_then(shell_quoted), args.max_items) {
         if output != Output::Json {
-            eprintln!("stages: more {}; continue with --starting-token {t}", L::noun());
+            eprintln!(
+                "stages: more {}; continue with --starting-token {t}",
+                L::Row::noun()
+            );
         }
     }
     if reported {
