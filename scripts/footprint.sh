@@ -67,7 +67,7 @@ nm --size-sort -S -C "$target/release/examples/stages" | awk '
         bytes[crate] += hex($2)
     }
     END { for (c in bytes) printf "  %-20s %9d\n", c, bytes[c] }
-' | sort -k2 -n -r | head -12
+' | sort -k2 -n -r | awk 'NR <= 12'
 
 if [ "$crates" -gt 50 ]; then
     echo "too many run-time crates: $crates > 50" >&2

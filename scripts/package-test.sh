@@ -14,7 +14,7 @@ if [ -d ../shared/sigv4-test-suite ]; then
 fi
 
 cargo package --quiet --no-verify --allow-dirty
-crate=$(ls -t target/package/apigwv2-*.crate | head -n 1)
+crate=$(ls -t target/package/apigwv2-*.crate | awk "NR == 1")
 echo "packaged $crate: $(tar tzf "$crate" | wc -l) files"
 # A fixed folder, its files touched now: cargo keys a path package's builds by its place
 # relative to the workspace and checks sources by mtime, so a temporary folder or the
