@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints the footprint figures the README publishes: run-time crates, clean release build
-# time of the `stages` example, that binary's stripped size against the 3.0 MB target of
+# time of the `apigwv2` command (`--features cli`), that binary's stripped size against the 3.0 MB target of
 # issue #13 (printed MET or NOT MET), and where its bytes go: the largest sections and the
 # code by crate (`nm --size-sort` of the unstripped binary, each symbol counted for the
 # first crate its demangled name starts with, so generic code of a dependency instantiated
@@ -13,15 +13,15 @@ cd "$(dirname "$0")/.."
 crates=$(cargo tree -e normal --prefix none | sed -E 's/ \(\*\)$//' | sort -u | wc -l)
 echo "run-time crates (cargo tree -e normal, this crate included): $crates (limit 50)"
 
-# What a user's own tool pays: the library and the `stages` lister, without this crate's
-# dev-dependencies (criterion and the test helpers), which cargo would otherwise build for
-# any example. So build a copy of the crate whose manifest has no [dev-dependencies].
+# What a user's own tool pays: the library and the `apigwv2` command, without this
+# crate's dev-dependencies (criterion and the test helpers), which cargo would otherwise
+# build with the feature's self dev-dependency. So build a copy of the crate whose manifest
+# has no [dev-dependencies].
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/crate/examples"
+mkdir -p "$work/crate"
 cp -r src "$work/crate/src"
-cp README.md examples/stages.rs "$work/crate/"
-mv "$work/crate/stages.rs" "$work/crate/examples/stages.rs"
+cp README.md "$work/crate/"
 [ -f Cargo.lock ] && cp Cargo.lock "$work/crate/"
 awk '
     /^\[dev-dependencies\]/ { skip = 1; next }
@@ -32,23 +32,23 @@ awk '
 ' Cargo.toml >"$work/crate/Cargo.toml"
 target="$work/target"
 start=$(date +%s.%N)
-(cd "$work/crate" && CARGO_TARGET_DIR="$target" cargo build --quiet --release --example stages)
+(cd "$work/crate" && CARGO_TARGET_DIR="$target" cargo build --quiet --release --features cli --bin apigwv2)
 end=$(date +%s.%N)
 build=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
-echo "clean 'cargo build --release --example stages' (no dev-dependencies): ${build} s on $(nproc) cores"
+echo "clean 'cargo build --release --features cli --bin apigwv2' (no dev-dependencies): ${build} s on $(nproc) cores"
 
-strip -o "$target/stages.stripped" "$target/release/examples/stages"
-size=$(stat -c %s "$target/stages.stripped")
-echo "stripped stages binary: $size bytes ($(awk -v s="$size" 'BEGIN { printf "%.2f", s / 1048576 }') MiB)"
+strip -o "$target/apigwv2.stripped" "$target/release/apigwv2"
+size=$(stat -c %s "$target/apigwv2.stripped")
+echo "stripped apigwv2 binary: $size bytes ($(awk -v s="$size" 'BEGIN { printf "%.2f", s / 1048576 }') MiB)"
 
 target_bytes=3000000
 if [ "$size" -le "$target_bytes" ]; then verdict=MET; else verdict="NOT MET"; fi
-echo "size target: stripped stages <= $target_bytes bytes (3.0 MB): $verdict ($size bytes, $(awk -v s="$size" 'BEGIN { printf "%.2f", s / 1e6 }') MB)"
+echo "size target: stripped apigwv2 <= $target_bytes bytes (3.0 MB): $verdict ($size bytes, $(awk -v s="$size" 'BEGIN { printf "%.2f", s / 1e6 }') MB)"
 
 echo "largest sections of the stripped binary (bytes):"
-size -A "$target/stages.stripped" | awk '$1 ~ /^\./ && $2 > 10000 { printf "  %-20s %9d\n", $1, $2 }' | sort -k2 -n -r
+size -A "$target/apigwv2.stripped" | awk '$1 ~ /^\./ && $2 > 10000 { printf "  %-20s %9d\n", $1, $2 }' | sort -k2 -n -r
 echo "symbol bytes by leading crate (nm --size-sort, unstripped binary; top 12):"
-nm --size-sort -S -C "$target/release/examples/stages" | awk '
+nm --size-sort -S -C "$target/release/apigwv2" | awk '
     function hex(s,   i, c, n) {
         n = 0
         for (i = 1; i <= length(s); i++) {

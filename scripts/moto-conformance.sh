@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Conformance against moto, an independent implementation of the service: seeds HTTP and
-# WebSocket APIs with boto3, runs the `stages` example against moto_server on 127.0.0.1, and
+# WebSocket APIs with boto3, runs the `apigwv2` command against moto_server on 127.0.0.1, and
 # compares its output field by field with boto3's get_stages, get_stage and get_apis. Also
 # checks --api-name, --all-apis, an API with no stages and an unknown API id (exit code 1,
 # NotFound on stderr). Stops the server it
@@ -18,8 +18,8 @@ if ! "$venv/bin/python" -c "import moto, boto3; assert moto.__version__ == '$mot
 fi
 py="$venv/bin/python"
 
-cargo build --quiet --example stages
-stages="$root/target/debug/examples/stages"
+cargo build --quiet --features cli --bin apigwv2
+stages="$root/target/debug/apigwv2"
 
 port=$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 endpoint="http://127.0.0.1:$port"

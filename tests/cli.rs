@@ -1,10 +1,9 @@
-//! The `stages` example as a user runs it: output formats, exit codes, errors on stderr,
+//! The `apigwv2` command as a user runs it: output formats, exit codes, errors on stderr,
 //! resume tokens, against LocalApiGateway (and its own `--demo`).
 
 mod common;
 
 use std::net::TcpListener;
-use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -12,15 +11,7 @@ use apigwv2::testing::{demo_stages, Fault, LocalApiGateway};
 use apigwv2::Stage;
 use common::numbered;
 
-use common::{dep_info_sources, stages_binary as binary};
-
-#[test]
-fn dep_info_names_every_source() {
-    assert_eq!(
-        dep_info_sources("/t/stages: /a/src/lib.rs /a/my\\ dir/x.rs\n\n/a/src/lib.rs:\n"),
-        [PathBuf::from("/a/src/lib.rs"), PathBuf::from("/a/my dir/x.rs")]
-    );
-}
+use common::binary;
 
 static RUNS: AtomicUsize = AtomicUsize::new(0);
 
@@ -117,7 +108,7 @@ fn bad_usage_exits_2_with_one_sentence() {
     ] {
         let o = run(None, args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
-        assert!(stderr(&o).starts_with("stages: "), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).starts_with("apigwv2: "), "{args:?}: {}", stderr(&o));
         assert!(o.stdout.is_empty());
     }
     // No region anywhere: a configuration error that says what to set.

@@ -361,14 +361,14 @@ fn temp_dir(tag: &str) -> std::path::PathBuf {
     dir
 }
 
-use common::stages_binary;
+use common::binary;
 
 /// Runs the CLI against a gateway with a clean environment: its own HOME, no instance
 /// metadata, no proxy, and the gateway's credentials and endpoint.
 fn run_cli(gw: &LocalApiGateway, args: &[&str], extra_env: &[(&str, &str)]) -> std::process::Output {
     let home = temp_dir("cli-home");
     let creds = gw.credentials();
-    let mut cmd = std::process::Command::new(stages_binary());
+    let mut cmd = std::process::Command::new(binary());
     cmd.args(args)
         .env_clear()
         .env("HOME", &home)
@@ -401,7 +401,7 @@ fn the_cli_quotes_tokens_and_escapes_service_text() {
     let err = String::from_utf8(o.stderr).unwrap();
     let quoted = err
         .trim_end()
-        .strip_prefix("stages: more stages; continue with --starting-token ")
+        .strip_prefix("apigwv2: more stages; continue with --starting-token ")
         .unwrap_or_else(|| panic!("no resume hint in {err:?}"));
     // The shell reads the quoted word back as exactly the token, and runs nothing.
     let dir = temp_dir("shell");
@@ -799,7 +799,7 @@ fn the_container_token_never_reaches_a_proxy_from_the_process_environment() {
     });
     let full = format!("{}/v1/credentials", ecs.url);
     let home = temp_dir("cli-home");
-    let o = std::process::Command::new(stages_binary())
+    let o = std::process::Command::new(binary())
         .args(["a", "--output", "jsonl"])
         .env_clear()
         .env("HOME", &home)

@@ -1,14 +1,20 @@
-//! `stages`: list the stages of an API Gateway V2 API (or of every API, or the APIs
-//! themselves, or one stage), the way a user's own tool would.
+//! `apigwv2`: list the stages of an API Gateway V2 API (or of every API, or the APIs
+//! themselves, or one stage), and the AWS CLI's `get-stages`, `get-stage` and `get-apis`.
 //!
 //! ```text
-//! cargo run --example stages -- <API_ID> [--region R] [--profile P] [--endpoint-url URL]
+//! cargo install apigwv2 --features cli
+//! apigwv2 <API_ID> [--region R] [--profile P] [--endpoint-url URL]
 //!       [--page-size N] [--max-items N] [--starting-token T] [--output table|json|jsonl]
-//! cargo run --example stages -- --api-name NAME | --all-apis | --apis | API --stage NAME
-//! cargo run --example stages --features testing -- --demo [--output ...]
+//! apigwv2 --api-name NAME | --all-apis | --apis | API --stage NAME
+//! apigwv2 get-stages --api-id ID [--max-items N] [--page-size N] [--starting-token T]
+//! apigwv2 get-stage --api-id ID --stage-name NAME
+//! apigwv2 get-apis [--max-items N] [--page-size N] [--starting-token T]
+//! cargo run --features cli,testing -- --demo [--output ...]
 //! ```
 //!
 //! Exit codes: 0 success, 1 service or transport error, 2 bad usage.
+
+mod aws;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -19,23 +25,35 @@ use apigwv2::{AllStages, Api, ApiStage, Client, Error, Page, Paginated, Paginato
 
 const USAGE: &str = "\
 NAME
-    stages - list the stages of an API Gateway V2 API
+    apigwv2 - list the stages of AWS API Gateway V2 APIs
 
 SYNOPSIS
-    stages <API_ID> [--region R] [--profile P] [--endpoint-url URL]
-           [--page-size N] [--max-items N] [--starting-token T]
-           [--output table|json|jsonl]
-    stages --api-name NAME [options]     the stages of the API named NAME
-    stages --all-apis [options]          every stage of every API
-    stages --apis [options]              the APIs themselves
-    stages <API_ID> --stage NAME         one stage (GetStage)
-    stages --demo [--output table|json|jsonl] [--page-size N] [--max-items N]
-    stages --help
+    apigwv2 [stages] <API_ID> [--region R] [--profile P] [--endpoint-url URL]
+            [--page-size N] [--max-items N] [--starting-token T]
+            [--output table|json|jsonl]
+    apigwv2 --api-name NAME [options]    the stages of the API named NAME
+    apigwv2 --all-apis [options]         every stage of every API
+    apigwv2 --apis [options]             the APIs themselves
+    apigwv2 <API_ID> --stage NAME        one stage (GetStage)
+    apigwv2 --demo [--output table|json|jsonl] [--page-size N] [--max-items N]
+    apigwv2 get-stages --api-id ID [--max-items N] [--page-size N]
+            [--starting-token T] [--no-paginate] [--output json]
+    apigwv2 get-stage --api-id ID --stage-name NAME [--output json]
+    apigwv2 get-apis [--max-items N] [--page-size N] [--starting-token T]
+            [--no-paginate] [--output json]
+    apigwv2 --help
 
 DESCRIPTION
     Lists every stage of API_ID, fetching one signed page at a time. Region,
     credentials and endpoint come from the same environment variables and
     ~/.aws files as the AWS CLI; the options below override them.
+
+    get-stages, get-stage and get-apis take the options of the AWS CLI's
+    `aws apigatewayv2` commands and print what they print (--output json):
+    PascalCase names, every page's items under \"Items\", and a \"NextToken\"
+    when --max-items cut the listing. Their tokens and the AWS CLI's are the
+    same, so either continues the other's listing. They also take --region,
+    --profile and --endpoint-url.
 
 OPTIONS
     --api-name NAME       the API named NAME instead of an id (an error names
@@ -86,9 +104,7 @@ struct Args {
     stage: Option<String>,
     mode: Mode,
     parallelism: Option<usize>,
-    region: Option<String>,
-    profile: Option<String>,
-    endpoint_url: Option<String>,
+    client: ClientOptions,
     page_size: Option<u32>,
     max_items: Option<usize>,
     starting_token: Option<String>,
@@ -103,9 +119,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
         stage: None,
         mode: Mode::Stages,
         parallelism: None,
-        region: None,
-        profile: None,
-        endpoint_url: None,
+        client: ClientOptions::default(),
         page_size: None,
         max_items: None,
         starting_token: None,
@@ -136,9 +150,9 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
                 })?);
             }
             "--apis" => a.mode = Mode::Apis,
-            "--region" => a.region = Some(value("a region")?),
-            "--profile" => a.profile = Some(value("a profile name")?),
-            "--endpoint-url" => a.endpoint_url = Some(value("a URL")?),
+            "--region" => a.client.region = Some(value("a region")?),
+            "--profile" => a.client.profile = Some(value("a profile name")?),
+            "--endpoint-url" => a.client.endpoint_url = Some(value("a URL")?),
             "--starting-token" => a.starting_token = Some(value("a token")?),
             "--page-size" => {
                 let v = value("a number")?;
@@ -168,8 +182,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
             _ => return Err(format!("unexpected argument {arg:?}: only one API_ID is taken")),
         }
     }
-    if a.demo && (a.api_id.is_some() || a.endpoint_url.is_some() || a.region.is_some() || a.profile.is_some())
-    {
+    if a.demo && (a.api_id.is_some() || a.client != ClientOptions::default()) {
         return Err("--demo takes no API_ID, --region, --profile or --endpoint-url".into());
     }
     let names_api = a.api_id.is_some() || a.api_name.is_some();
@@ -194,7 +207,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
 /// A short error sentence for stderr: the error's own, which names code, status and request
 /// id, with any control characters from the server already escaped.
 fn report(e: &Error) -> String {
-    format!("stages: {e}")
+    format!("apigwv2: {e}")
 }
 
 /// Characters that must not reach a terminal raw: controls (ESC, CSI, line breaks, ...) and
@@ -232,9 +245,9 @@ fn shell_quoted(token: &str) -> Option<String> {
 /// JSON output as serde_json writes it, except that DEL, C1 controls and bidirectional
 /// marks, which JSON allows raw, are written as `\uXXXX` too: the same JSON value, safe
 /// on a terminal.
-struct TerminalSafeJson;
+struct TerminalSafe;
 
-impl serde_json::ser::Formatter for TerminalSafeJson {
+impl serde_json::ser::Formatter for TerminalSafe {
     fn write_string_fragment<W: ?Sized + Write>(&mut self, w: &mut W, fragment: &str) -> std::io::Result<()> {
         let mut rest = fragment;
         while let Some(i) = rest.find(needs_escape) {
@@ -250,14 +263,14 @@ impl serde_json::ser::Formatter for TerminalSafeJson {
 /// One line of JSON, or an error sentence.
 fn json_line(value: &impl serde::Serialize) -> Result<String, String> {
     let mut buf = Vec::new();
-    let mut ser = serde_json::Serializer::with_formatter(&mut buf, TerminalSafeJson);
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, TerminalSafe);
     value.serialize(&mut ser).map_err(|e| {
         format!(
-            "stages: could not write the output as JSON: {}",
+            "apigwv2: could not write the output as JSON: {}",
             printable(&e.to_string())
         )
     })?;
-    String::from_utf8(buf).map_err(|_| "stages: the JSON output is not UTF-8".to_owned())
+    String::from_utf8(buf).map_err(|_| "apigwv2: the JSON output is not UTF-8".to_owned())
 }
 
 fn utc(t: Option<time::OffsetDateTime>) -> String {
@@ -455,7 +468,15 @@ impl Listing for AllStages {
     }
 }
 
-fn client_for(args: &Args) -> Result<Client, Error> {
+/// The options that choose the client: `--region`, `--profile`, `--endpoint-url`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct ClientOptions {
+    region: Option<String>,
+    profile: Option<String>,
+    endpoint_url: Option<String>,
+}
+
+fn client_for(args: &ClientOptions) -> Result<Client, Error> {
     let mut builder = Client::builder().env(Env::process());
     if let Some(p) = &args.profile {
         builder = builder.profile(p.clone());
@@ -654,14 +675,14 @@ fn list<L: Listing>(mut it: L, max: Option<usize>, args: &Args) -> ExitCode {
         // No hint when the service refused the very token the command was given.
         let rejected = matches!(e, Error::BadRequest { .. }) && resume == args.starting_token;
         if let Some(t) = resume.as_deref().and_then(shell_quoted).filter(|_| !rejected) {
-            eprintln!("stages: continue with --starting-token {t}");
+            eprintln!("apigwv2: continue with --starting-token {t}");
         }
         return exit_for(&e);
     }
     if let (Some(t), Some(_)) = (resume.as_deref().and_then(shell_quoted), args.max_items) {
         if output != Output::Json {
             eprintln!(
-                "stages: more {}; continue with --starting-token {t}",
+                "apigwv2: more {}; continue with --starting-token {t}",
                 L::Row::noun()
             );
         }
@@ -678,13 +699,13 @@ fn demo(args: &Args) -> ExitCode {
     let gw = match LocalApiGateway::builder().api(DEMO_API_ID, demo_stages()).start() {
         Ok(gw) => gw,
         Err(e) => {
-            eprintln!("stages: could not start the local endpoint: {e}");
+            eprintln!("apigwv2: could not start the local endpoint: {e}");
             return ExitCode::from(1);
         }
     };
     if std::io::stderr().is_terminal() {
         eprintln!(
-            "stages: listing from the bundled local endpoint at {}",
+            "apigwv2: listing from the bundled local endpoint at {}",
             gw.endpoint_url()
         );
     }
@@ -702,28 +723,34 @@ fn demo(args: &Args) -> ExitCode {
 
 #[cfg(not(feature = "testing"))]
 fn demo(_: &Args) -> ExitCode {
-    eprintln!(
-        "stages: --demo needs the `testing` feature: cargo run --example stages --features testing -- --demo"
-    );
+    eprintln!("apigwv2: --demo needs the `testing` feature: cargo run --features cli,testing -- --demo");
     ExitCode::from(2)
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args(std::env::args().skip(1)) {
+    let mut argv = std::env::args().skip(1).peekable();
+    if let Some(cmd) = argv.peek().and_then(|a| aws::Command::from_name(a)) {
+        argv.next();
+        return aws::main(cmd, argv);
+    }
+    if argv.peek().is_some_and(|a| a == "stages") {
+        argv.next();
+    }
+    let args = match parse_args(argv) {
         Ok(Some(a)) => a,
         Ok(None) => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
         }
         Err(msg) => {
-            eprintln!("stages: {msg}\nusage: stages <API_ID> [options]   (stages --help for more)");
+            eprintln!("apigwv2: {msg}\nusage: apigwv2 <API_ID> [options]   (apigwv2 --help for more)");
             return ExitCode::from(2);
         }
     };
     if args.demo {
         return demo(&args);
     }
-    let client = match client_for(&args) {
+    let client = match client_for(&args.client) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{}", report(&e));
