@@ -372,3 +372,247 @@ fn a_token_the_service_rejects_is_not_suggested_again() {
     assert!(stderr(&o).contains("BadRequestException"), "{}", stderr(&o));
     assert!(!stderr(&o).contains("continue with"), "{}", stderr(&o));
 }
+
+// ---- the AWS CLI's read commands ----
+
+/// Base64 as the AWS CLI writes its tokens (standard alphabet, padded), for the test's own
+/// expectations.
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for c in bytes.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            out.push(if i <= c.len() {
+                char::from(A[(n >> (18 - 6 * i) & 63) as usize])
+            } else {
+                '='
+            });
+        }
+    }
+    out
+}
+
+#[test]
+fn get_stages_prints_what_the_aws_cli_prints() {
+    let mut stage = Stage::new("prod");
+    stage.description = Some("caf\u{e9} \"q\"".into());
+    stage.stage_variables = Some([("lambdaAlias".to_owned(), "live".to_owned())].into());
+    stage.auto_deploy = Some(true);
+    let gw = LocalApiGateway::builder()
+        .api("api", vec![stage, Stage::new("dev")])
+        .start()
+        .unwrap();
+    let o = run(Some(&gw), &["get-stages", "--api-id", "api", "--page-size", "1"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // PascalCase members in the model's order, map keys as they are, four-space indents,
+    // non-ASCII as it is, both pages in one Items list, no NextToken without --max-items.
+    assert_eq!(
+        stdout(&o),
+        r#"{
+    "Items": [
+        {
+            "AutoDeploy": true,
+            "Description": "café \"q\"",
+            "StageName": "prod",
+            "StageVariables": {
+                "lambdaAlias": "live"
+            }
+        },
+        {
+            "StageName": "dev"
+        }
+    ]
+}
+"#
+    );
+    assert_eq!(gw.request_count(), 2);
+    // An API with no stages: an empty list, as the AWS CLI prints it.
+    let gw = LocalApiGateway::builder().api("none", vec![]).start().unwrap();
+    let o = run(Some(&gw), &["get-stages", "--api-id", "none", "--output", "json"]);
+    assert_eq!(stdout(&o), "{\n    \"Items\": []\n}\n");
+}
+
+#[test]
+fn get_stages_max_items_prints_the_aws_cli_token_and_takes_it_back() {
+    let gw = LocalApiGateway::builder()
+        .api("api", numbered(7))
+        .start()
+        .unwrap();
+    let names = |o: &Output| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_str(&stdout(o)).unwrap();
+        v["Items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["StageName"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let token = |o: &Output| -> Option<String> {
+        let v: serde_json::Value = serde_json::from_str(&stdout(o)).unwrap();
+        v["NextToken"].as_str().map(str::to_owned)
+    };
+    // Cut in the first page: no service token yet, so NextToken is null in the AWS CLI's
+    // form, with the items to skip.
+    let o = run(Some(&gw), &["get-stages", "--api-id", "api", "--max-items", "2"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(names(&o), ["stage-0000", "stage-0001"]);
+    assert_eq!(
+        token(&o).unwrap(),
+        base64(br#"{"NextToken": null, "boto_truncate_amount": 2}"#)
+    );
+    assert!(o.stderr.is_empty(), "{}", stderr(&o));
+    // Cut in the second page of 3: the service's token of that page and the skip.
+    let o = run(
+        Some(&gw),
+        &[
+            "get-stages",
+            "--api-id",
+            "api",
+            "--page-size",
+            "3",
+            "--max-items",
+            "4",
+        ],
+    );
+    let cut = token(&o).unwrap();
+    let page_token = gw.requests()[gw.requests().len() - 1]
+        .query_param("nextToken")
+        .unwrap();
+    assert_eq!(
+        cut,
+        base64(format!(r#"{{"NextToken": "{page_token}", "boto_truncate_amount": 1}}"#).as_bytes())
+    );
+    // The token continues exactly after the last item; the last step has no NextToken.
+    let o = run(
+        Some(&gw),
+        &[
+            "get-stages",
+            "--api-id",
+            "api",
+            "--starting-token",
+            &cut,
+            "--page-size",
+            "3",
+        ],
+    );
+    assert_eq!(names(&o), ["stage-0004", "stage-0005", "stage-0006"]);
+    assert_eq!(token(&o), None);
+    // A token of the listing command works here too, and a service token as it is.
+    let o = run(
+        Some(&gw),
+        &[
+            "get-stages",
+            "--api-id",
+            "api",
+            "--starting-token",
+            "apigwv2:skip=6:",
+        ],
+    );
+    assert_eq!(names(&o), ["stage-0006"]);
+}
+
+#[test]
+fn get_stage_and_get_apis_print_what_the_aws_cli_prints() {
+    let gw = LocalApiGateway::builder()
+        .api_with(
+            apigwv2::Api::new("a1", "orders", apigwv2::ProtocolType::Http),
+            vec![Stage::new("prod")],
+        )
+        .start()
+        .unwrap();
+    let o = run(
+        Some(&gw),
+        &["get-stage", "--api-id", "a1", "--stage-name", "prod"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "{\n    \"StageName\": \"prod\"\n}\n");
+    let o = run(Some(&gw), &["get-apis", "--output", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        r#"{
+    "Items": [
+        {
+            "ApiId": "a1",
+            "Name": "orders",
+            "ProtocolType": "HTTP",
+            "RouteSelectionExpression": "$request.method $request.path"
+        }
+    ]
+}
+"#
+    );
+    // --no-paginate: one page, with the service's own token.
+    let gw = LocalApiGateway::builder()
+        .api("api", numbered(3))
+        .default_page_size(2)
+        .start()
+        .unwrap();
+    let o = run(Some(&gw), &["get-stages", "--api-id", "api", "--no-paginate"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["Items"].as_array().unwrap().len(), 2);
+    assert_eq!(gw.request_count(), 1);
+    let service_token = v["NextToken"].as_str().unwrap();
+    let o = run(
+        Some(&gw),
+        &["get-stages", "--api-id", "api", "--starting-token", service_token],
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["Items"][0]["StageName"], "stage-0002");
+}
+
+#[test]
+fn aws_commands_errors_read_like_the_aws_cli_and_usage_errors_exit_2() {
+    let gw = LocalApiGateway::builder()
+        .api("api", numbered(1))
+        .start()
+        .unwrap();
+    let o = run(Some(&gw), &["get-stages", "--api-id", "nosuch"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("An error occurred (NotFoundException) when calling the GetStages operation: "),
+        "{err}"
+    );
+    assert!(err.contains("[request id "), "{err}");
+    assert!(o.stdout.is_empty());
+    let sent = gw.request_count();
+    for (args, says) in [
+        (&["get-stages"][..], "get-stages needs --api-id"),
+        (&["get-stages", "--api-id", ""], "--api-id must not be empty"),
+        (
+            &["get-stages", "--api-id", "api", "--max-items", "0"],
+            "leave --max-items out",
+        ),
+        (
+            &["get-stages", "--api-id", "api", "--page-size", "0"],
+            "from 1 to 4294967295",
+        ),
+        (
+            &["get-stages", "--api-id", "api", "--output", "table"],
+            "JSON only",
+        ),
+        (
+            &[
+                "get-stages",
+                "--api-id",
+                "api",
+                "--no-paginate",
+                "--page-size",
+                "2",
+            ],
+            "--no-paginate",
+        ),
+        (&["get-stage", "--api-id", "api"], "--stage-name"),
+        (&["get-apis", "--api-id", "api"], "takes no"),
+    ] {
+        let o = run(Some(&gw), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
+    assert_eq!(gw.request_count(), sent, "a usage error sends nothing");
+}

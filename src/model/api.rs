@@ -7,7 +7,9 @@ use time::OffsetDateTime;
 
 use super::timestamp;
 
-/// An HTTP or WebSocket API, with every member of the service's `Api` shape.
+/// An HTTP or WebSocket API, with every member of the service's `Api` shape, declared (and
+/// serialized) in the order of the AWS CLI's model, which lists `disableSchemaValidation`
+/// before `disableExecuteApiEndpoint`.
 ///
 /// ```
 /// use apigwv2::{Api, ProtocolType};
@@ -42,12 +44,12 @@ pub struct Api {
     /// The API's description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Whether the default `execute-api` endpoint is off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disable_execute_api_endpoint: Option<bool>,
     /// Whether schema validation is off (WebSocket APIs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_schema_validation: Option<bool>,
+    /// Whether the default `execute-api` endpoint is off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_execute_api_endpoint: Option<bool>,
     /// Warnings from importing an OpenAPI definition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub import_info: Option<Vec<String>>,

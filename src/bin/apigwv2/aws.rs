@@ -10,8 +10,10 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use apigwv2::{Api, Client, Error, Paginated, Paginator, Stage};
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::{client_for, printable, ClientOptions, TerminalSafe};
 
@@ -150,8 +152,16 @@ pub(crate) fn parse(cmd: Command, argv: impl Iterator<Item = String>) -> Result<
     if cmd == Command::GetStage && a.stage_name.is_none() {
         return Err("get-stage needs --stage-name".into());
     }
-    if a.no_paginate && (a.max_items.is_some() || a.starting_token.is_some()) {
-        return Err("--no-paginate fetches one page: no --max-items or --starting-token".into());
+    // The AWS CLI's rule and words.
+    let given = [
+        ("--max-items", a.max_items.is_some()),
+        ("--page-size", a.page_size.is_some()),
+        ("--starting-token", a.starting_token.is_some()),
+    ];
+    if let Some((option, _)) = given.iter().find(|(_, set)| a.no_paginate && *set) {
+        return Err(format!(
+            "Cannot specify --no-paginate along with pagination arguments: {option}"
+        ));
     }
     Ok(Some(a))
 }
@@ -187,12 +197,12 @@ pub(crate) fn main(cmd: Command, argv: impl Iterator<Item = String>) -> ExitCode
 }
 
 /// The document the AWS CLI would print for this call.
-pub(crate) fn run(cmd: Command, client: &Client, args: &Args) -> Result<Value, Error> {
+pub(crate) fn run(cmd: Command, client: &Client, args: &Args) -> Result<Doc, Error> {
     let api_id = args.api_id.clone().unwrap_or_default();
     match cmd {
         Command::GetStage => {
             let stage = client.get_stage(&api_id, args.stage_name.as_deref().unwrap_or_default())?;
-            Ok(pascal(to_value(&stage)?, Kind::Struct))
+            Ok(pascal(doc_of(&stage)?, Kind::Struct))
         }
         Command::GetStages => listing::<_, Stage>(client.stages(api_id), args),
         Command::GetApis => listing::<_, Api>(client.apis(), args),
@@ -200,7 +210,7 @@ pub(crate) fn run(cmd: Command, client: &Client, args: &Args) -> Result<Value, E
 }
 
 /// Every page (or one, with `--no-paginate`) as `{"Items": [...], "NextToken": ...}`.
-fn listing<R, T>(mut it: Paginator<R>, args: &Args) -> Result<Value, Error>
+fn listing<R, T>(mut it: Paginator<R>, args: &Args) -> Result<Doc, Error>
 where
     R: Paginated<Item = T>,
     T: Serialize,
@@ -222,30 +232,108 @@ where
             let page = page?;
             next = page.next_token.clone();
             for item in &page.items {
-                items.push(pascal(to_value(item)?, Kind::Struct));
+                items.push(pascal(doc_of(item)?, Kind::Struct));
             }
         }
     } else {
         for item in it.by_ref() {
-            items.push(pascal(to_value(&item?)?, Kind::Struct));
+            items.push(pascal(doc_of(&item?)?, Kind::Struct));
         }
         if args.max_items.is_some() {
             next = it.resume_token().map(|t| token_for_cli(&t));
         }
     }
-    let mut doc = Map::new();
-    doc.insert("Items".into(), Value::Array(items));
+    let mut doc = vec![("Items".to_owned(), Doc::Array(items))];
     if let Some(t) = next {
-        doc.insert("NextToken".into(), Value::String(t));
+        doc.push(("NextToken".to_owned(), Doc::Scalar(Value::String(t))));
     }
-    Ok(Value::Object(doc))
+    Ok(Doc::Object(doc))
 }
 
-fn to_value(v: &impl Serialize) -> Result<Value, Error> {
-    serde_json::to_value(v).map_err(|e| Error::InvalidInput {
-        field: "output",
-        reason: format!("cannot be written as JSON: {e}"),
-    })
+/// A JSON document that keeps its members in the order they were written.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Doc {
+    Object(Vec<(String, Doc)>),
+    Array(Vec<Doc>),
+    Scalar(Value),
+}
+
+/// The value as its `Serialize` writes it, members in the type's order (the AWS CLI's:
+/// the model types declare their fields in botocore's member order).
+fn doc_of(v: &impl Serialize) -> Result<Doc, Error> {
+    serde_json::to_vec(v)
+        .and_then(|json| serde_json::from_slice(&json))
+        .map_err(|e| Error::InvalidInput {
+            field: "output",
+            reason: format!("cannot be written as JSON: {e}"),
+        })
+}
+
+impl<'de> Deserialize<'de> for Doc {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct DocVisitor;
+        impl<'de> Visitor<'de> for DocVisitor {
+            type Value = Doc;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("JSON")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Doc, E> {
+                Ok(Doc::Scalar(v.into()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Doc, E> {
+                Ok(Doc::Scalar(v.into()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Doc, E> {
+                Ok(Doc::Scalar(v.into()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Doc, E> {
+                Ok(Doc::Scalar(v.into()))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Doc, E> {
+                Ok(Doc::Scalar(v.into()))
+            }
+            fn visit_unit<E>(self) -> Result<Doc, E> {
+                Ok(Doc::Scalar(Value::Null))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Doc, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Doc::Array(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Doc, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry()? {
+                    members.push(member);
+                }
+                Ok(Doc::Object(members))
+            }
+        }
+        d.deserialize_any(DocVisitor)
+    }
+}
+
+impl Serialize for Doc {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Doc::Scalar(v) => v.serialize(s),
+            Doc::Array(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Doc::Object(members) => {
+                let mut map = s.serialize_map(Some(members.len()))?;
+                for (name, value) in members {
+                    map.serialize_entry(name, value)?;
+                }
+                map.end()
+            }
+        }
+    }
 }
 
 /// What an object in the document is: a structure of the model, whose member names become
@@ -261,29 +349,31 @@ enum Kind {
 
 /// The wire's camelCase member names as the model's PascalCase ones (`stageName` ->
 /// `StageName`), maps' keys untouched. The members stay in the model's (alphabetical) order.
-fn pascal(v: Value, kind: Kind) -> Value {
+fn pascal(v: Doc, kind: Kind) -> Doc {
     match (v, kind) {
-        (Value::Array(items), _) => Value::Array(items.into_iter().map(|i| pascal(i, kind)).collect()),
-        (Value::Object(members), Kind::Struct) => {
-            let mut out = Map::new();
-            for (name, value) in members {
-                let mut chars = name.chars();
-                let upper: String = chars
-                    .next()
-                    .map(|c| c.to_ascii_uppercase())
-                    .into_iter()
-                    .chain(chars)
-                    .collect();
-                let inner = match upper.as_str() {
-                    "RouteSettings" => Kind::MapOfStructs,
-                    "StageVariables" | "Tags" => Kind::Map,
-                    _ => Kind::Struct,
-                };
-                out.insert(upper, pascal(value, inner));
-            }
-            Value::Object(out)
-        }
-        (Value::Object(entries), Kind::MapOfStructs) => Value::Object(
+        (Doc::Array(items), _) => Doc::Array(items.into_iter().map(|i| pascal(i, kind)).collect()),
+        (Doc::Object(members), Kind::Struct) => Doc::Object(
+            members
+                .into_iter()
+                .map(|(name, value)| {
+                    let mut chars = name.chars();
+                    let upper: String = chars
+                        .next()
+                        .map(|c| c.to_ascii_uppercase())
+                        .into_iter()
+                        .chain(chars)
+                        .collect();
+                    let inner = match upper.as_str() {
+                        "RouteSettings" => Kind::MapOfStructs,
+                        "StageVariables" | "Tags" => Kind::Map,
+                        _ => Kind::Struct,
+                    };
+                    let value = pascal(value, inner);
+                    (upper, value)
+                })
+                .collect(),
+        ),
+        (Doc::Object(entries), Kind::MapOfStructs) => Doc::Object(
             entries
                 .into_iter()
                 .map(|(k, v)| (k, pascal(v, Kind::Struct)))
@@ -295,7 +385,7 @@ fn pascal(v: Value, kind: Kind) -> Value {
 
 /// Prints the document as the AWS CLI does (`json.dump(indent=4)` and a newline), with the
 /// characters a terminal would act on escaped.
-fn print(doc: &Value) -> ExitCode {
+fn print(doc: &Doc) -> ExitCode {
     let mut buf = Vec::new();
     let mut ser = serde_json::Serializer::with_formatter(&mut buf, Pretty::new());
     if doc.serialize(&mut ser).is_err() {
@@ -564,7 +654,8 @@ mod tests {
             "Tags": {"ownerTeam": "x"},
             "AccessLogSettings": {"DestinationArn": "arn"}
         });
-        assert_eq!(pascal(wire, Kind::Struct), want);
+        let doc = |v: Value| serde_json::from_value::<Doc>(v).unwrap();
+        assert_eq!(pascal(doc(wire), Kind::Struct), doc(want));
     }
 
     #[test]
