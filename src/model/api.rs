@@ -155,7 +155,8 @@ mod tests {
 
     #[test]
     fn every_member_round_trips_to_the_wire_format() {
-        let wire = r#"{"apiEndpoint":"https://a1.execute-api.eu-west-1.amazonaws.com","apiGatewayManaged":false,"apiId":"a1","apiKeySelectionExpression":"$request.header.x-api-key","corsConfiguration":{"allowCredentials":true,"allowHeaders":["a"],"allowMethods":["GET"],"allowOrigins":["*"],"exposeHeaders":["b"],"maxAge":-1},"createdDate":"2024-01-02T03:04:05Z","description":"d","disableExecuteApiEndpoint":true,"disableSchemaValidation":false,"importInfo":["i"],"ipAddressType":"dualstack","name":"orders","protocolType":"WEBSOCKET","routeSelectionExpression":"$request.body.action","tags":{"k":"v"},"version":"1","warnings":["w"]}"#;
+        // Members in the order the type declares them: the AWS CLI's (botocore's) model order.
+        let wire = r#"{"apiEndpoint":"https://a1.execute-api.eu-west-1.amazonaws.com","apiGatewayManaged":false,"apiId":"a1","apiKeySelectionExpression":"$request.header.x-api-key","corsConfiguration":{"allowCredentials":true,"allowHeaders":["a"],"allowMethods":["GET"],"allowOrigins":["*"],"exposeHeaders":["b"],"maxAge":-1},"createdDate":"2024-01-02T03:04:05Z","description":"d","disableSchemaValidation":false,"disableExecuteApiEndpoint":true,"importInfo":["i"],"ipAddressType":"dualstack","name":"orders","protocolType":"WEBSOCKET","routeSelectionExpression":"$request.body.action","tags":{"k":"v"},"version":"1","warnings":["w"]}"#;
         let api: Api = serde_json::from_str(wire).unwrap();
         assert_eq!(api.ip_address_type, Some(IpAddressType::Dualstack));
         assert_eq!(api.protocol_type, ProtocolType::Websocket);
