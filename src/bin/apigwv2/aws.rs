@@ -15,7 +15,7 @@ use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::{client_for, printable, ClientOptions, TerminalSafe};
+use crate::{client_for, option_value, printable, split_option, ClientOptions, TerminalSafe};
 
 /// One of the AWS CLI's commands.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -86,21 +86,12 @@ pub(crate) struct Args {
 }
 
 /// The options after the command's name; `Ok(None)` for `--help`.
-pub(crate) fn parse(cmd: Command, argv: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
+pub(crate) fn parse(cmd: Command, mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
     let mut a = Args::default();
-    let mut argv = argv.peekable();
     let listing = cmd != Command::GetStage;
     while let Some(arg) = argv.next() {
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n.to_owned(), Some(v.to_owned())),
-            _ => (arg.clone(), None),
-        };
-        let mut value = |what: &str| -> Result<String, String> {
-            inline
-                .clone()
-                .or_else(|| argv.next())
-                .ok_or_else(|| format!("{name} needs {what}"))
-        };
+        let (name, inline) = split_option(&arg);
+        let mut value = |what: &str| option_value(&name, &inline, &mut argv, what);
         match name.as_str() {
             "-h" | "--help" | "help" => return Ok(None),
             "--api-id" if cmd != Command::GetApis => {

@@ -112,6 +112,28 @@ struct Args {
     demo: bool,
 }
 
+/// A word of the command line as an option name and the value written after `=` in it
+/// (`--page-size=3`); any other word is its own name, with no value.
+fn split_option(arg: &str) -> (String, Option<String>) {
+    match arg.split_once('=') {
+        Some((n, v)) if n.starts_with("--") => (n.to_owned(), Some(v.to_owned())),
+        _ => (arg.to_owned(), None),
+    }
+}
+
+/// The value of option `name`: the one written after `=`, else the next word.
+fn option_value(
+    name: &str,
+    inline: &Option<String>,
+    argv: &mut impl Iterator<Item = String>,
+    what: &str,
+) -> Result<String, String> {
+    inline
+        .clone()
+        .or_else(|| argv.next())
+        .ok_or_else(|| format!("{name} needs {what}"))
+}
+
 fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
     let mut a = Args {
         api_id: None,
@@ -127,16 +149,8 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
         demo: false,
     };
     while let Some(arg) = argv.next() {
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n.to_owned(), Some(v.to_owned())),
-            _ => (arg.clone(), None),
-        };
-        let mut value = |what: &str| -> Result<String, String> {
-            inline
-                .clone()
-                .or_else(|| argv.next())
-                .ok_or_else(|| format!("{name} needs {what}"))
-        };
+        let (name, inline) = split_option(&arg);
+        let mut value = |what: &str| option_value(&name, &inline, &mut argv, what);
         match name.as_str() {
             "-h" | "--help" => return Ok(None),
             "--demo" => a.demo = true,
