@@ -9,13 +9,13 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use apigwv2::{Api, Client, Error, Paginated, Paginator, Stage};
+use apigwv2::{Client, Error, Paginated, Paginator};
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::{client_for, option_value, printable, split_option, ClientOptions, TerminalSafe};
+use crate::{client_for, option_value, paging, printable, split_option, ClientOptions, TerminalSafe};
 
 /// One of the AWS CLI's commands.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -195,26 +195,20 @@ pub(crate) fn run(cmd: Command, client: &Client, args: &Args) -> Result<Doc, Err
             let stage = client.get_stage(&api_id, args.stage_name.as_deref().unwrap_or_default())?;
             Ok(pascal(doc_of(&stage)?, Kind::Struct))
         }
-        Command::GetStages => listing::<_, Stage>(client.stages(api_id), args),
-        Command::GetApis => listing::<_, Api>(client.apis(), args),
+        Command::GetStages => listing(client.stages(api_id), args),
+        Command::GetApis => listing(client.apis(), args),
     }
 }
 
 /// Every page (or one, with `--no-paginate`) as `{"Items": [...], "NextToken": ...}`.
-fn listing<R, T>(mut it: Paginator<R>, args: &Args) -> Result<Doc, Error>
+fn listing<R>(it: Paginator<R>, args: &Args) -> Result<Doc, Error>
 where
-    R: Paginated<Item = T>,
-    T: Serialize,
+    R: Paginated,
+    R::Item: Serialize,
 {
-    if let Some(n) = args.page_size {
-        it = it.page_size(n);
-    }
-    if let Some(n) = args.max_items {
-        it = it.max_items(n);
-    }
-    if let Some(t) = &args.starting_token {
-        it = it.starting_token(token_from_cli(t));
-    }
+    let token = args.starting_token.as_deref().map(token_from_cli);
+    let mut it = paging(it, args.page_size, args.max_items, token);
+    let row = |item: &R::Item| Ok::<_, Error>(pascal(doc_of(item)?, Kind::Struct));
     let mut items = Vec::new();
     let mut next = None;
     if args.no_paginate {
@@ -223,12 +217,12 @@ where
             let page = page?;
             next = page.next_token.clone();
             for item in &page.items {
-                items.push(pascal(doc_of(item)?, Kind::Struct));
+                items.push(row(item)?);
             }
         }
     } else {
         for item in it.by_ref() {
-            items.push(pascal(doc_of(&item?)?, Kind::Struct));
+            items.push(row(&item?)?);
         }
         if args.max_items.is_some() {
             next = it.resume_token().map(|t| token_for_cli(&t));

@@ -544,9 +544,14 @@ fn run(client: &Client, api_id: &str, args: &Args) -> ExitCode {
         };
     }
     let max = args.max_items;
+    let token = args.starting_token.clone();
     match args.mode {
-        Mode::Stages => list(paging(client.stages(api_id), args), None, args),
-        Mode::Apis => list(paging(client.apis(), args), None, args),
+        Mode::Stages => list(
+            paging(client.stages(api_id), args.page_size, max, token),
+            None,
+            args,
+        ),
+        Mode::Apis => list(paging(client.apis(), args.page_size, max, token), None, args),
         Mode::AllApis => {
             let mut it = client.all_stages();
             if let Some(n) = args.parallelism {
@@ -564,15 +569,20 @@ fn run(client: &Client, api_id: &str, args: &Args) -> ExitCode {
 }
 
 /// The paging options every listing takes: page size, item limit, starting token.
-fn paging<R: Paginated>(mut it: Paginator<R>, args: &Args) -> Paginator<R> {
-    if let Some(n) = args.page_size {
+fn paging<R: Paginated>(
+    mut it: Paginator<R>,
+    page_size: Option<u32>,
+    max_items: Option<usize>,
+    starting_token: Option<String>,
+) -> Paginator<R> {
+    if let Some(n) = page_size {
         it = it.page_size(n);
     }
-    if let Some(n) = args.max_items {
+    if let Some(n) = max_items {
         it = it.max_items(n);
     }
-    if let Some(t) = &args.starting_token {
-        it = it.starting_token(t.clone());
+    if let Some(t) = starting_token {
+        it = it.starting_token(t);
     }
     it
 }
