@@ -27,7 +27,13 @@ trap 'rm -f "$log"' EXIT
 ran=0
 for target in $listed; do
     echo "== fuzz $target for ${seconds}s"
-    if ! cargo fuzz run -O "$target" -- -max_total_time="$seconds" >"$log" 2>&1; then
+    # A target with seeds in fuzz/seeds/ starts from them (besides its own corpus).
+    dirs=()
+    if [ -d "seeds/$target" ]; then
+        mkdir -p "corpus/$target"
+        dirs=("corpus/$target" "seeds/$target")
+    fi
+    if ! cargo fuzz run -O "$target" "${dirs[@]}" -- -max_total_time="$seconds" >"$log" 2>&1; then
         tail -40 "$log"
         echo "fuzz target $target failed; the crashing input is in fuzz/artifacts/$target" >&2
         exit 1

@@ -18,6 +18,27 @@ pub fn decode_response(data: &[u8]) {
     }
 }
 
+/// Checks the fast page reader against serde on any bytes (see [`crate::json`]): `Ok(true)`
+/// when the fast reader took the page and serde reads the same value, `Ok(false)` when it
+/// gave up (serde decides then), `Err` with both values when they differ, which is a bug.
+pub fn fast_decode_agrees(data: &[u8]) -> Result<bool, String> {
+    use crate::json::{Decode, Reader};
+    use crate::operation::Page;
+    use crate::Stage;
+    let Ok(text) = std::str::from_utf8(data) else {
+        return Ok(false);
+    };
+    let mut r = Reader::new(text);
+    let fast = match Page::<Stage>::read(&mut r) {
+        Some(page) if r.at_end() => page,
+        _ => return Ok(false),
+    };
+    match serde_json::from_str::<Page<Stage>>(text) {
+        Ok(page) if page == fast => Ok(true),
+        other => Err(format!("the fast reader read {fast:?}, serde {other:?}")),
+    }
+}
+
 /// Decodes fuzz input as an error response of any status.
 pub fn decode_error(data: &[u8]) {
     let (status, headers, body) = split_response(data);

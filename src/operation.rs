@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::encode::encode_into;
 use crate::error::{excerpt, Error, ServiceError};
+use crate::json::{Decode, Reader};
 use crate::sigv4::CanonicalQuery;
 use crate::transport::HttpResponse;
 
@@ -66,7 +67,7 @@ pub(crate) trait Operation {
     /// The operation's name in the model, e.g. `GetStages`.
     const NAME: &'static str;
     /// The decoded success response.
-    type Output: DeserializeOwned;
+    type Output: DeserializeOwned + Decode;
     /// Validates the input and builds the request; an error here means nothing is sent.
     fn request(&self) -> Result<OperationRequest, Error>;
     /// Adjusts the decoded output to the input (a listing drops the items a resume token
@@ -144,6 +145,30 @@ impl<T> Default for Page<T> {
     }
 }
 
+/// The fast reader of a page (see [`crate::json`]): reads the items with their own reader.
+impl<T: Decode> Decode for Page<T> {
+    fn read(r: &mut Reader<'_>) -> Option<Self> {
+        let mut page = Self::default();
+        r.fields(&["items", "nextToken"], |r, i| {
+            if i == 0 {
+                page.items = Option::<Vec<T>>::read(r)?.unwrap_or_default();
+            } else {
+                page.next_token = Decode::read(r)?;
+                // As `next_token` below: serde refuses control characters.
+                if page
+                    .next_token
+                    .as_deref()
+                    .is_some_and(|t| t.chars().any(crate::redact::needs_escape))
+                {
+                    return None;
+                }
+            }
+            Some(())
+        })?;
+        Some(page)
+    }
+}
+
 fn null_as_empty<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
@@ -179,7 +204,7 @@ pub(crate) fn decode_success<O: Operation>(
     request_id: Option<String>,
     attempts: u32,
 ) -> Result<O::Output, Error> {
-    parse_json::<O::Output>(body).map_err(|e| Error::InvalidResponse {
+    crate::json::parse_fast::<O::Output>(body).map_err(|e| Error::InvalidResponse {
         operation: O::NAME,
         status,
         request_id,

@@ -35,6 +35,10 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::time::{Duration, SystemTime};
 
+mod common;
+
+use common::rng::Rng;
+
 use apigwv2::sigv4::{self, CanonicalQuery, RequestSigner, SignableRequest, SigningParams};
 use apigwv2::Credentials;
 use aws_sigv4::http_request as theirs;
@@ -83,32 +87,6 @@ impl tracing::Subscriber for CaptureCanonicalRequest {
 
 // ---------------------------------------------------------------------------------------
 // The generator.
-
-/// xorshift64*: small, seeded, the same sequence on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    /// True `num` times in `den`.
-    fn chance(&mut self, num: usize, den: usize) -> bool {
-        self.below(den) < num
-    }
-    fn pick<'a, T: ?Sized>(&mut self, from: &[&'a T]) -> &'a T {
-        from[self.below(from.len())]
-    }
-    /// Up to `max` characters, each drawn from `pieces`.
-    fn text(&mut self, pieces: &[&str], max: usize) -> String {
-        (0..self.below(max + 1)).map(|_| self.pick(pieces)).collect()
-    }
-}
 
 const WORD: &[&str] = &["a", "Z", "q", "0", "9", "stage", "v2", "-", ".", "_", "~"];
 /// What a path may hold raw on the wire: sub-delimiters, `:` `@`, `%` (with and without a

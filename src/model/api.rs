@@ -73,6 +73,9 @@ pub struct Api {
     pub warnings: Option<Vec<String>>,
 }
 
+/// GetApis pages are read by serde alone (no fast reader).
+impl crate::json::Decode for Api {}
+
 impl Api {
     /// An API with an id, a name and a protocol, the route selection expression the
     /// service gives such an API by default, and no other field set.

@@ -52,6 +52,12 @@ macro_rules! string_enum {
             }
         }
 
+        impl crate::json::Decode for $name {
+            fn read(r: &mut crate::json::Reader<'_>) -> Option<Self> {
+                r.str().map(|s| Self::from(&*s))
+            }
+        }
+
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 d.deserialize_str(crate::model::WireString(|s: &str| Self::from(s)))
@@ -206,17 +212,32 @@ pub(crate) mod timestamp {
         d.deserialize_option(V)
     }
 
+    /// The fast reader's timestamps ([`crate::json::Decode`]): `null`, or a string read
+    /// exactly as [`deserialize`] reads it. Epoch seconds are left to serde.
+    pub(crate) fn read(r: &mut crate::json::Reader<'_>) -> Option<Option<OffsetDateTime>> {
+        if r.null() {
+            return Some(None);
+        }
+        let s = r.str()?;
+        let t = parse_rfc3339_fast(&s).or_else(|| OffsetDateTime::parse(&s, &Rfc3339).ok())?;
+        in_range(t).then_some(Some(t))
+    }
+
     /// What is decoded must encode again: RFC 3339 writes years 0000 to 9999 only, so a
     /// timestamp outside them is an invalid response rather than a stage that cannot be
     /// serialized.
-    fn writable<E: serde::de::Error>(t: OffsetDateTime) -> Result<Option<OffsetDateTime>, E> {
+    fn in_range(t: OffsetDateTime) -> bool {
         // In its own offset and in UTC: a program may well convert it to UTC to print it.
         let utc_year = if t.offset().is_utc() {
             Some(t.year())
         } else {
             t.checked_to_offset(time::UtcOffset::UTC).map(|u| u.year())
         };
-        if (0..=9999).contains(&t.year()) && utc_year.is_some_and(|y| (0..=9999).contains(&y)) {
+        (0..=9999).contains(&t.year()) && utc_year.is_some_and(|y| (0..=9999).contains(&y))
+    }
+
+    fn writable<E: serde::de::Error>(t: OffsetDateTime) -> Result<Option<OffsetDateTime>, E> {
+        if in_range(t) {
             Ok(Some(t))
         } else {
             Err(E::custom(format_args!(

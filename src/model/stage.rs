@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::timestamp;
+use crate::json::{Decode, Reader};
 
 /// One stage of an API: a named snapshot of a deployment, with its settings.
 ///
@@ -77,6 +78,51 @@ impl Stage {
     }
 }
 
+/// The fast reader (see [`crate::json`]); the names are the wire names of the fields above,
+/// in their order.
+impl Decode for Stage {
+    fn read(r: &mut Reader<'_>) -> Option<Self> {
+        const NAMES: [&str; 14] = [
+            "accessLogSettings",
+            "apiGatewayManaged",
+            "autoDeploy",
+            "clientCertificateId",
+            "createdDate",
+            "defaultRouteSettings",
+            "deploymentId",
+            "description",
+            "lastDeploymentStatusMessage",
+            "lastUpdatedDate",
+            "routeSettings",
+            "stageName",
+            "stageVariables",
+            "tags",
+        ];
+        let mut s = Stage::default();
+        let seen = r.fields(&NAMES, |r, i| {
+            match i {
+                0 => s.access_log_settings = Decode::read(r)?,
+                1 => s.api_gateway_managed = Decode::read(r)?,
+                2 => s.auto_deploy = Decode::read(r)?,
+                3 => s.client_certificate_id = Decode::read(r)?,
+                4 => s.created_date = timestamp::read(r)?,
+                5 => s.default_route_settings = Decode::read(r)?,
+                6 => s.deployment_id = Decode::read(r)?,
+                7 => s.description = Decode::read(r)?,
+                8 => s.last_deployment_status_message = Decode::read(r)?,
+                9 => s.last_updated_date = timestamp::read(r)?,
+                10 => s.route_settings = Decode::read(r)?,
+                11 => s.stage_name = Decode::read(r)?,
+                12 => s.stage_variables = Decode::read(r)?,
+                _ => s.tags = Decode::read(r)?,
+            }
+            Some(())
+        })?;
+        // `stageName` is required.
+        (seen & 1 << 11 != 0).then_some(s)
+    }
+}
+
 /// Where and how access logs are written.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -100,6 +146,20 @@ impl AccessLogSettings {
     }
 }
 
+impl Decode for AccessLogSettings {
+    fn read(r: &mut Reader<'_>) -> Option<Self> {
+        let mut s = Self::default();
+        r.fields(&["destinationArn", "format"], |r, i| {
+            match i {
+                0 => s.destination_arn = Decode::read(r)?,
+                _ => s.format = Decode::read(r)?,
+            }
+            Some(())
+        })?;
+        Some(s)
+    }
+}
+
 /// Logging, metrics and throttling settings of a route or a stage.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -120,6 +180,30 @@ pub struct RouteSettings {
     /// The throttling rate limit, in requests per second.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub throttling_rate_limit: Option<f64>,
+}
+
+impl Decode for RouteSettings {
+    fn read(r: &mut Reader<'_>) -> Option<Self> {
+        const NAMES: [&str; 5] = [
+            "dataTraceEnabled",
+            "detailedMetricsEnabled",
+            "loggingLevel",
+            "throttlingBurstLimit",
+            "throttlingRateLimit",
+        ];
+        let mut s = Self::default();
+        r.fields(&NAMES, |r, i| {
+            match i {
+                0 => s.data_trace_enabled = Decode::read(r)?,
+                1 => s.detailed_metrics_enabled = Decode::read(r)?,
+                2 => s.logging_level = Decode::read(r)?,
+                3 => s.throttling_burst_limit = Decode::read(r)?,
+                _ => s.throttling_rate_limit = Decode::read(r)?,
+            }
+            Some(())
+        })?;
+        Some(s)
+    }
 }
 
 string_enum! {

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod rng;
+
 use apigwv2::testing::LocalApiGateway;
 use apigwv2::{Client, Error, Stage};
 
