@@ -3,7 +3,7 @@
 # a silent bug costs users most, runs the tests that exercise that module, and prints, per
 # module, how many mutants the tests caught, missed, could not build (unviable) or timed out.
 #
-#   bash scripts/mutants.sh [MODULE...]      MODULE: paginator sigv4 retry chain (default: all)
+#   bash scripts/mutants.sh [MODULE...]      MODULE: paginator sigv4 retry chain json (default: all)
 #
 # MUTANTS_JOBS (default 1) builds and tests that many mutants at once; each needs its own
 # copy of the tree and target directory. Results are in target/mutants/<module>/mutants.out.
@@ -50,23 +50,25 @@ declare -A files=(
     [sigv4]="src/sigv4/*.rs src/encode.rs"
     [retry]="src/retry.rs"
     [chain]="src/credentials/chain.rs"
+    [json]="src/json.rs"
 )
 declare -A tests=(
     [paginator]="pagination retries errors no_panic"
     [sigv4]="sigv4_suite sigv4_differential"
     [retry]="retries errors"
     [chain]="credentials"
+    [json]="decode"
 )
 # The resume arithmetic, for MUTANTS_QUICK.
 resume_re='Position::|Pages<R>::(start|next|resume_token)|Paginator<R>::(next|resume_token)'
 
 modules=("$@")
-[ ${#modules[@]} -gt 0 ] || modules=(paginator sigv4 retry chain)
+[ ${#modules[@]} -gt 0 ] || modules=(paginator sigv4 retry chain json)
 equivalent=scripts/mutants-equivalent.txt
 status=0
 summary=""
 for m in "${modules[@]}"; do
-    [ -n "${files[$m]:-}" ] || { echo "unknown module $m (paginator sigv4 retry chain)" >&2; exit 2; }
+    [ -n "${files[$m]:-}" ] || { echo "unknown module $m (paginator sigv4 retry chain json)" >&2; exit 2; }
     args=(--all-features --no-shuffle --output "target/mutants/$m" --minimum-test-timeout 60 "${build_args[@]}" --cargo-arg=--lib
         # A fuzzing hook whose result its only caller (fuzz_entry::parse_text) ignores: making
         # it return true or false changes nothing a user or a test can see.

@@ -24,11 +24,18 @@ pub(crate) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_js
 /// Parses a JSON body with the type's fast reader, and with serde when the reader gives up.
 pub(crate) fn parse_fast<T: Decode + DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
     let text = utf8(body)?;
-    let mut r = Reader::new(text);
-    match T::read(&mut r) {
-        Some(value) if r.at_end() => Ok(value),
-        _ => serde_json::from_str(text),
+    match read_whole(text) {
+        Some(value) => Ok(value),
+        None => serde_json::from_str(text),
     }
+}
+
+/// The fast reader's value of a whole text, if it takes it (nothing but whitespace after the
+/// value).
+pub(crate) fn read_whole<T: Decode>(text: &str) -> Option<T> {
+    let mut r = Reader::new(text);
+    let value = T::read(&mut r)?;
+    r.at_end().then_some(value)
 }
 
 fn utf8(body: &[u8]) -> Result<&str, serde_json::Error> {
@@ -50,9 +57,9 @@ pub(crate) trait Decode: Sized {
     }
 }
 
-/// How deep a value skipped in place of an unknown field may nest. Far below serde_json's
-/// own limit (128 levels for the whole document), so nothing the reader accepts is refused
-/// by serde for its depth.
+/// How deep a value skipped in place of an unknown field may nest before the reader gives
+/// up (and serde, which skips values without recursing, decides): it bounds the reader's
+/// own recursion, so no input can exhaust the stack.
 const SKIP_DEPTH: u32 = 32;
 
 /// The powers of ten a plain decimal is scaled by, each exact in an `f64`.
@@ -190,43 +197,24 @@ impl<'a> Reader<'a> {
         self.str().map(Cow::into_owned)
     }
 
-    /// A number, read by serde_json from its own text, so it has serde's value and range
-    /// checks exactly (numbers are rare in the service's shapes).
+    /// A number, read by serde_json from its own text, so it has serde's grammar, value and
+    /// range checks exactly (numbers are rare in the service's shapes). The text is the run
+    /// of characters a JSON number can hold: if serde takes the whole run as one number, it
+    /// is the number serde would read in place, and anything else gives up.
     pub(crate) fn number<T: DeserializeOwned>(&mut self) -> Option<T> {
         self.peek()?;
-        let b = self.bytes();
         let start = self.pos;
-        let mut i = start + usize::from(b.get(start) == Some(&b'-'));
-        let digits = |i: usize| {
-            i + b
-                .get(i..)
-                .map_or(0, |s| s.iter().take_while(|c| c.is_ascii_digit()).count())
-        };
-        match b.get(i)? {
-            b'0' => i += 1,
-            b'1'..=b'9' => i = digits(i),
-            _ => return None,
+        let len = self
+            .bytes()
+            .get(start..)?
+            .iter()
+            .take_while(|c| matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+            .count();
+        if len == 0 {
+            return None;
         }
-        if b.get(i) == Some(&b'.') {
-            let end = digits(i + 1);
-            if end == i + 1 {
-                return None;
-            }
-            i = end;
-        }
-        if matches!(b.get(i), Some(b'e' | b'E')) {
-            i += 1;
-            if matches!(b.get(i), Some(b'+' | b'-')) {
-                i += 1;
-            }
-            let end = digits(i);
-            if end == i {
-                return None;
-            }
-            i = end;
-        }
-        self.pos = i;
-        serde_json::from_str(self.text.get(start..i)?).ok()
+        self.pos = start + len;
+        serde_json::from_str(self.text.get(start..self.pos)?).ok()
     }
 
     /// A number as [`Self::number`] reads it, with a shortcut for the common plain forms:
@@ -367,15 +355,14 @@ impl<'a> Reader<'a> {
             Some(i)
         };
         self.object(|r, key| match find(key) {
-            Some(i) if i < 64 => {
-                let bit = 1u64 << i;
+            Some(i) => {
+                let bit = 1u64.checked_shl(u32::try_from(i).ok()?)?;
                 if seen & bit != 0 {
                     return None;
                 }
                 seen |= bit;
                 field(r, i)
             }
-            Some(_) => None,
             None => r.skip(),
         })?;
         Some(seen)
@@ -519,6 +506,34 @@ mod tests {
         ] {
             assert_eq!(read(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn plain_numbers_take_only_short_unsigned_forms() {
+        let plain = |s: &str| Reader::new(s).plain_number();
+        assert_eq!(plain("0"), Some((0, 0, false)));
+        assert_eq!(plain("10"), Some((10, 0, false)));
+        assert_eq!(plain("0.5"), Some((5, 1, true)));
+        assert_eq!(plain("10000.0,"), Some((100_000, 1, true)));
+        assert_eq!(plain("123456789012345"), Some((123_456_789_012_345, 0, false)));
+        assert_eq!(plain("12345678901234.5}"), Some((123_456_789_012_345, 1, true)));
+        for other in [
+            "01",
+            "00.5",
+            "1.",
+            "1234567890123456",
+            "1234567890123.456",
+            "1e5",
+            "1.5E1",
+            "-1",
+            ".5",
+            "",
+        ] {
+            assert_eq!(plain(other), None, "{other}");
+        }
+        let mut r = Reader::new(" 42 ,");
+        assert_eq!(r.plain_number(), Some((42, 0, false)));
+        assert_eq!(r.peek(), Some(b','));
     }
 
     #[test]
