@@ -56,7 +56,7 @@ declare -A tests=(
     [paginator]="pagination retries errors no_panic"
     [sigv4]="sigv4_suite sigv4_differential"
     [retry]="retries errors"
-    [chain]="credentials"
+    [chain]="credentials hostile logging"
     [json]="decode"
 )
 # The resume arithmetic, for MUTANTS_QUICK.

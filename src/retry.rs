@@ -614,7 +614,7 @@ mod tests {
     fn attempts_honour_retry_after_quota_deadline_and_client_errors() {
         let cfg = RetryConfig::default()
             .max_attempts(5)
-            .max_backoff(Duration::from_secs(20));
+            .max_backoff(Duration::from_secs(7));
         let quota = QuotaBucket::new(Some(RetryQuota::new(7, 5, 10)));
         let mut a = Attempts::new(&cfg, &quota);
         a.start();
@@ -631,7 +631,7 @@ mod tests {
         a.start();
         assert_eq!(
             a.after_failure(&mut e, failure(None, Some("3600"), 0)),
-            Next::RetryAfter(Duration::from_secs(20))
+            Next::RetryAfter(Duration::from_secs(7))
         );
         a.start();
         // The backoff would cross the call's deadline.
@@ -690,6 +690,53 @@ mod tests {
             a.after_failure(&mut skewed(), failure(Some("garbage"), None, 0)),
             Next::GiveUp
         );
+        // The extra attempt is only for a call that has no attempt left otherwise: a skew
+        // seen on the last of two attempts ends the call.
+        let cfg = RetryConfig::default().max_attempts(2);
+        let mut a = Attempts::new(&cfg, &quota);
+        a.start();
+        assert!(matches!(
+            a.after_failure(&mut service(None, 503, ""), failure(None, None, 0)),
+            Next::RetryAfter(_)
+        ));
+        a.start();
+        assert_eq!(
+            a.after_failure(&mut skewed(), failure(date, None, 0)),
+            Next::GiveUp
+        );
+    }
+
+    #[test]
+    fn the_thread_sleeper_really_sleeps() {
+        let t = std::time::Instant::now();
+        ThreadSleeper.sleep(Duration::from_millis(30));
+        // A lower bound only: std::thread::sleep never returns early.
+        assert!(t.elapsed() >= Duration::from_millis(30));
+    }
+
+    #[test]
+    fn http_dates_of_every_month_and_nothing_else() {
+        for (i, m) in [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let d = parse_http_date(&format!("Mon, 07 {m} 2024 01:02:03 GMT")).unwrap();
+            assert_eq!(
+                (u8::from(d.month()), d.day(), d.second()),
+                (i as u8 + 1, 7, 3),
+                "{m}"
+            );
+        }
+        for bad in [
+            "Sun, 06 Nov 1994 08:49:37 GMT extra",
+            "Sun, 06 Nov 1994 08:49:37:00 GMT",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sun, 06 Nov 1994 08:49 GMT",
+        ] {
+            assert_eq!(parse_http_date(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -553,6 +553,113 @@ fn temporary_credentials_refresh_once_near_expiry_across_threads() {
 }
 
 #[test]
+fn stale_credentials_refresh_at_the_boundary_and_serve_until_they_expire() {
+    // Whole seconds, so the refresh boundary (5 minutes before expiry) is exact.
+    let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_750_000_000);
+    let hits = Arc::new(AtomicUsize::new(0));
+    let h = Arc::clone(&hits);
+    let ecs = FakeServer::start(move |_| {
+        if h.fetch_add(1, Ordering::SeqCst) == 0 {
+            // Valid for ten minutes.
+            let expiry = time::OffsetDateTime::from(start + Duration::from_secs(600))
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap();
+            (
+                200,
+                format!(
+                    r#"{{"AccessKeyId":"KEY0","SecretAccessKey":"s","Token":"t","Expiration":"{expiry}"}}"#
+                ),
+            )
+        } else {
+            // Every refresh is slow, then fails.
+            std::thread::sleep(Duration::from_millis(800));
+            (500, "{}".into())
+        }
+    });
+    let home = Home::new("", "");
+    let clock = ManualClock::new(start);
+    let chain = Arc::new(
+        DefaultChain::new(
+            home.env(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", &ecs.url)]),
+            "us-east-1",
+        )
+        .unwrap()
+        .with_timeout(Duration::from_secs(10))
+        .with_clock(clock.clone()),
+    );
+    let key = |r: Result<Credentials, Error>| r.map(|c| c.access_key_id().to_owned());
+    assert_eq!(key(chain.provide_credentials()).unwrap(), "KEY0");
+    clock.advance(Duration::from_secs(299));
+    assert_eq!(key(chain.provide_credentials()).unwrap(), "KEY0");
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        1,
+        "fresh until 5 minutes before expiry"
+    );
+
+    // Exactly 5 minutes before expiry: a refresh. It fails, and the credentials, which
+    // have not expired, are still served: to the refreshing thread, and to a thread whose
+    // deadline passes while it waits for that refresh.
+    clock.advance(Duration::from_secs(1));
+    let refresher = {
+        let chain = Arc::clone(&chain);
+        std::thread::spawn(move || chain.provide_credentials().map(|c| c.access_key_id().to_owned()))
+    };
+    std::thread::sleep(Duration::from_millis(200));
+    let waited = chain.provide_credentials_until(Instant::now() + Duration::from_millis(200));
+    assert_eq!(key(waited).unwrap(), "KEY0");
+    assert_eq!(refresher.join().unwrap().unwrap(), "KEY0");
+    let refreshes = hits.load(Ordering::SeqCst);
+    assert!(refreshes > 1, "no refresh at the boundary");
+
+    // At expiry, the same: nothing is served any more.
+    clock.advance(Duration::from_secs(300));
+    let refresher = {
+        let chain = Arc::clone(&chain);
+        std::thread::spawn(move || chain.provide_credentials().map(|c| c.access_key_id().to_owned()))
+    };
+    std::thread::sleep(Duration::from_millis(200));
+    let waited = chain.provide_credentials_until(Instant::now() + Duration::from_millis(200));
+    assert!(key(waited).unwrap_err().to_string().contains("deadline passed"));
+    assert!(refresher.join().unwrap().is_err(), "expired credentials served");
+    assert!(hits.load(Ordering::SeqCst) > refreshes);
+}
+
+#[test]
+fn profiles_without_credentials_are_passed_over_and_incomplete_ones_say_what_is_missing() {
+    let ecs = FakeServer::start(|_| {
+        (
+            200,
+            r#"{"AccessKeyId":"ECSKEY","SecretAccessKey":"s","Token":"t","Expiration":"2099-01-01T00:00:00Z"}"#.into(),
+        )
+    });
+    // A profile with settings but no credentials: the chain goes on to the container.
+    let home = Home::new("[default]\nregion = eu-west-1\noutput = json\n", "");
+    let c = chain(home.env(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", &ecs.url)])).unwrap();
+    assert_eq!(c.access_key_id(), "ECSKEY");
+    // A key id without its secret.
+    let home = Home::new("", "[default]\naws_access_key_id = AKID\n");
+    let e = chain(home.env(&[])).unwrap_err().to_string();
+    assert!(
+        e.contains("aws_access_key_id is set but aws_secret_access_key is not"),
+        "{e}"
+    );
+    // Any one SSO setting makes an SSO profile, whose error names what it lacks.
+    for sso in [
+        "sso_start_url = https://x.example/start",
+        "sso_session = s",
+        "sso_account_id = 1",
+    ] {
+        let home = Home::new(&format!("[default]\n{sso}\n"), "");
+        let e = chain(home.env(&[])).unwrap_err().to_string();
+        assert!(
+            e.contains("sso") && !e.contains("no credentials in it"),
+            "{sso}: {e}"
+        );
+    }
+}
+
+#[test]
 fn region_and_endpoint_from_profile_with_overrides() {
     let home = Home::new(
         "[default]\nregion = eu-central-1\nservices = local\nmax_attempts = 5\nretry_mode = adaptive\n\

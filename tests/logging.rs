@@ -94,4 +94,49 @@ fn attempts_retries_and_the_credential_source_are_logged_without_secrets() {
         "{text}"
     );
     assert!(!text.contains("SECRETLOGKEY"), "{text}");
+
+    // Each other source the chain can take names itself (names only, never values).
+    let ecs = common::fake::FakeServer::start(|_| {
+        (
+            200,
+            r#"{"AccessKeyId":"AKIDECS","SecretAccessKey":"SECRETECS","Token":"TOKENECS","Expiration":"2099-01-01T00:00:00Z"}"#.into(),
+        )
+    });
+    // (config file, extra variables, the event expected)
+    type Case<'a> = (&'a str, Vec<(&'a str, String)>, &'a str);
+    let cases: Vec<Case> = vec![
+        (
+            "[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = SECRETFILE\n",
+            vec![],
+            "credentials from profile \"default\" (static keys) (access key id AKIDFILE, long-term)",
+        ),
+        (
+            "[profile p]\ncredential_process = printf '{\"Version\":1,\"AccessKeyId\":\"AKIDPROC\",\"SecretAccessKey\":\"SECRETPROC\"}'\n",
+            vec![("AWS_PROFILE", "p".into())],
+            "credentials from profile \"p\" (credential_process) (access key id AKIDPROC, long-term)",
+        ),
+        (
+            "",
+            vec![("AWS_CONTAINER_CREDENTIALS_FULL_URI", ecs.url.clone())],
+            "credentials from the container endpoint (access key id AKIDECS, temporary)",
+        ),
+    ];
+    for (i, (config, vars, want)) in cases.into_iter().enumerate() {
+        let home = std::env::temp_dir().join(format!("apigwv2-log-{}-{i}", std::process::id()));
+        std::fs::create_dir_all(home.join(".aws")).unwrap();
+        std::fs::write(home.join(".aws/config"), config).unwrap();
+        let mut all = vec![
+            ("HOME", home.to_string_lossy().into_owned()),
+            ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        ];
+        all.extend(vars);
+        let chain = apigwv2::credentials::DefaultChain::new(Env::from_vars(all), "eu-west-1").unwrap();
+        apigwv2::credentials::ProvideCredentials::provide_credentials(&chain).unwrap();
+        let text = RECORDS.lock().unwrap().join("\n");
+        assert!(text.contains(want), "{want}: {text}");
+        for secret in ["SECRETFILE", "SECRETPROC", "SECRETECS", "TOKENECS"] {
+            assert!(!text.contains(secret), "{secret} logged: {text}");
+        }
+        let _ = std::fs::remove_dir_all(&home);
+    }
 }

@@ -192,6 +192,14 @@ fn has_credentials(p: &Properties) -> bool {
     .any(|k| p.contains_key(*k))
 }
 
+/// Whether a profile is an SSO profile: any one SSO setting makes it one (and its error
+/// then names what it lacks). One test for the chain and for naming its source.
+fn is_sso(p: &Properties) -> bool {
+    ["sso_session", "sso_start_url", "sso_account_id"]
+        .iter()
+        .any(|k| p.get(*k).is_some_and(|v| !v.is_empty()))
+}
+
 impl Context {
     /// Which source the chain takes credentials from, for the debug event: the first that
     /// is configured, in the chain's order (names only, never values).
@@ -204,7 +212,7 @@ impl Context {
         if let Some(p) = self.profiles.profile(name).filter(|p| has_credentials(p)) {
             let kind = if p.contains_key("role_arn") {
                 "assume role"
-            } else if p.contains_key("sso_session") || p.contains_key("sso_start_url") {
+            } else if is_sso(p) {
                 "SSO"
             } else if p.contains_key("credential_process") {
                 "credential_process"
@@ -381,7 +389,7 @@ impl Context {
                 self.step_timeout(deadline)?,
             );
         }
-        if get("sso_session").is_some() || get("sso_start_url").is_some() || get("sso_account_id").is_some() {
+        if is_sso(p) {
             return self.sso(name, p, deadline);
         }
         if let Some(cmd) = get("credential_process") {
