@@ -18,7 +18,7 @@ pub fn decode_response(data: &[u8]) {
     }
 }
 
-/// Checks the fast page reader against serde on any bytes (see [`crate::json`]): `Ok(true)`
+/// Checks the fast page reader against serde on any bytes (see `src/json.rs`): `Ok(true)`
 /// when the fast reader took the page and serde reads the same value, `Ok(false)` when it
 /// gave up (serde decides then), `Err` with both values when they differ, which is a bug.
 pub fn fast_decode_agrees(data: &[u8]) -> Result<bool, String> {

@@ -501,6 +501,19 @@ fn absent_instance_metadata_fails_fast_and_the_error_lists_every_source() {
     assert!(e.contains("no region"), "{e}");
 }
 
+/// A chain that takes container credentials from `url`, on a clock the test moves.
+fn container_chain(home: &Home, url: &str, clock: &ManualClock) -> Arc<DefaultChain> {
+    Arc::new(
+        DefaultChain::new(
+            home.env(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", url)]),
+            "us-east-1",
+        )
+        .unwrap()
+        .with_timeout(Duration::from_secs(10))
+        .with_clock(clock.clone()),
+    )
+}
+
 #[test]
 fn temporary_credentials_refresh_once_near_expiry_across_threads() {
     let start = SystemTime::now();
@@ -522,14 +535,7 @@ fn temporary_credentials_refresh_once_near_expiry_across_threads() {
     });
     let home = Home::new("", "");
     let clock = ManualClock::new(start);
-    let chain = Arc::new(
-        DefaultChain::new(
-            home.env(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", &ecs.url)]),
-            "us-east-1",
-        )
-        .unwrap()
-        .with_clock(clock.clone()),
-    );
+    let chain = container_chain(&home, &ecs.url, &clock);
     let burst = |chain: &Arc<DefaultChain>| -> Vec<String> {
         let handles: Vec<_> = (0..8)
             .map(|_| {
@@ -578,15 +584,7 @@ fn stale_credentials_refresh_at_the_boundary_and_serve_until_they_expire() {
     });
     let home = Home::new("", "");
     let clock = ManualClock::new(start);
-    let chain = Arc::new(
-        DefaultChain::new(
-            home.env(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", &ecs.url)]),
-            "us-east-1",
-        )
-        .unwrap()
-        .with_timeout(Duration::from_secs(10))
-        .with_clock(clock.clone()),
-    );
+    let chain = container_chain(&home, &ecs.url, &clock);
     let key = |r: Result<Credentials, Error>| r.map(|c| c.access_key_id().to_owned());
     assert_eq!(key(chain.provide_credentials()).unwrap(), "KEY0");
     clock.advance(Duration::from_secs(299));
