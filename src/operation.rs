@@ -154,12 +154,7 @@ impl<T: Decode> Decode for Page<T> {
                 page.items = Option::<Vec<T>>::read(r)?.unwrap_or_default();
             } else {
                 page.next_token = Decode::read(r)?;
-                // As `next_token` below: serde refuses control characters.
-                if page
-                    .next_token
-                    .as_deref()
-                    .is_some_and(|t| t.chars().any(crate::redact::needs_escape))
-                {
+                if refused_token(page.next_token.as_deref()) {
                     return None;
                 }
             }
@@ -178,12 +173,15 @@ fn null_as_empty<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) ->
 /// sends it back nor prints it (a CLI's "continue with" hint).
 fn next_token<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let token = <Option<String> as serde::Deserialize>::deserialize(d)?;
-    match &token {
-        Some(t) if t.chars().any(crate::redact::needs_escape) => {
-            Err(serde::de::Error::custom("nextToken contains control characters"))
-        }
-        _ => Ok(token),
+    if refused_token(token.as_deref()) {
+        return Err(serde::de::Error::custom("nextToken contains control characters"));
     }
+    Ok(token)
+}
+
+/// A `nextToken` with control characters, which both readers refuse.
+fn refused_token(token: Option<&str>) -> bool {
+    token.is_some_and(|t| t.chars().any(crate::redact::needs_escape))
 }
 
 const EXCERPT_CHARS: usize = 200;

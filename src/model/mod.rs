@@ -180,10 +180,7 @@ pub(crate) mod timestamp {
                 d.deserialize_any(self)
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                if let Some(t) = parse_rfc3339_fast(v) {
-                    return writable(t);
-                }
-                OffsetDateTime::parse(v, &Rfc3339)
+                parse(v)
                     .map_err(|e| E::custom(format_args!("invalid timestamp {v:?}: {e}")))
                     .and_then(writable)
             }
@@ -218,9 +215,13 @@ pub(crate) mod timestamp {
         if r.null() {
             return Some(None);
         }
-        let s = r.str()?;
-        let t = parse_rfc3339_fast(&s).or_else(|| OffsetDateTime::parse(&s, &Rfc3339).ok())?;
+        let t = parse(&r.str()?).ok()?;
         in_range(t).then_some(Some(t))
+    }
+
+    /// A timestamp string: the common shapes by hand, the rest by `time`'s general parser.
+    fn parse(v: &str) -> Result<OffsetDateTime, time::error::Parse> {
+        parse_rfc3339_fast(v).map_or_else(|| OffsetDateTime::parse(v, &Rfc3339), Ok)
     }
 
     /// What is decoded must encode again: RFC 3339 writes years 0000 to 9999 only, so a
