@@ -3,7 +3,7 @@
 # a silent bug costs users most, runs the tests that exercise that module, and prints, per
 # module, how many mutants the tests caught, missed, could not build (unviable) or timed out.
 #
-#   bash scripts/mutants.sh [MODULE...]      MODULE: paginator sigv4 retry chain json (default: all)
+#   bash scripts/mutants.sh [MODULE...]      MODULE: one of the keys of `files` below (default: all)
 #
 # MUTANTS_JOBS (default 1) builds and tests that many mutants at once; each needs its own
 # copy of the tree and target directory. Results are in target/mutants/<module>/mutants.out.
@@ -51,6 +51,16 @@ declare -A files=(
     [retry]="src/retry.rs"
     [chain]="src/credentials/chain.rs"
     [json]="src/json.rs"
+    [all_stages]="src/all_stages.rs"
+    [queue]="src/queue.rs"
+    [operation]="src/operation.rs src/operations/*.rs"
+    [transport]="src/transport.rs"
+    [proxy]="src/config/proxy.rs"
+    [endpoint]="src/config/endpoint.rs"
+    [providers]="src/credentials/process.rs src/credentials/container.rs src/credentials/imds.rs"
+    [redact]="src/redact.rs"
+    [error]="src/error.rs"
+    [command]="src/bin/apigwv2/*.rs"
 )
 declare -A tests=(
     [paginator]="pagination retries errors no_panic"
@@ -58,17 +68,29 @@ declare -A tests=(
     [retry]="retries errors"
     [chain]="credentials hostile logging"
     [json]="decode"
+    [all_stages]="concurrency operations"
+    [queue]="concurrency"
+    [operation]="operations pagination errors no_panic"
+    [transport]="proxy tls hostile logging retries errors"
+    [proxy]="proxy hostile"
+    [endpoint]="hostile operations"
+    [providers]="credentials hostile logging"
+    [redact]="errors hostile logging credentials"
+    [error]="errors retries tls hostile"
+    [command]="cli"
 )
+# Every module, in the order a full run takes them.
+all_modules=(paginator sigv4 retry chain json all_stages queue operation transport proxy endpoint providers redact error command)
 # The resume arithmetic, for MUTANTS_QUICK.
 resume_re='Position::|Pages<R>::(start|next|resume_token)|Paginator<R>::(next|resume_token)'
 
 modules=("$@")
-[ ${#modules[@]} -gt 0 ] || modules=(paginator sigv4 retry chain json)
+[ ${#modules[@]} -gt 0 ] || modules=("${all_modules[@]}")
 equivalent=scripts/mutants-equivalent.txt
 status=0
 summary=""
 for m in "${modules[@]}"; do
-    [ -n "${files[$m]:-}" ] || { echo "unknown module $m (paginator sigv4 retry chain json)" >&2; exit 2; }
+    [ -n "${files[$m]:-}" ] || { echo "unknown module $m (${all_modules[*]})" >&2; exit 2; }
     args=(--all-features --no-shuffle --output "target/mutants/$m" --minimum-test-timeout 60 "${build_args[@]}" --cargo-arg=--lib
         # A fuzzing hook whose result its only caller (fuzz_entry::parse_text) ignores: making
         # it return true or false changes nothing a user or a test can see.
@@ -81,6 +103,8 @@ for m in "${modules[@]}"; do
         args+=(--re "$resume_re")
     fi
     for t in $test_targets; do args+=("--cargo-arg=--test=$t"); done
+    # The command's own unit tests live in the binary.
+    [ "$m" != command ] || args+=("--cargo-arg=--bins")
     mkdir -p "target/mutants/$m"
     echo "== mutants: $m (${files[$m]}; tests: $test_targets)"
     rc=0

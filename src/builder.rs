@@ -18,7 +18,9 @@ use crate::sigv4::RequestSigner;
 use crate::transport::{Timeouts, Transport, Trust, UreqTransport};
 
 impl Client {
-    /// A builder with nothing set: every setting comes from its methods.
+    /// A hermetic builder: it reads no environment variable and no file, so every setting
+    /// comes from its methods (for tests and embedded configuration). For the AWS CLI's
+    /// defaults with your overrides on top, start from [`ClientBuilder::from_env`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
@@ -37,11 +39,26 @@ impl Client {
     /// A missing region is an [`Error::Config`] that names what to set; missing credentials
     /// are reported by the first request, listing what each source looked at.
     pub fn from_env() -> Result<Self, Error> {
-        Self::builder().env(Env::process()).build()
+        ClientBuilder::from_env().build()
     }
 }
 
 /// Builds a [`Client`]. Settings made here win over the environment.
+///
+/// Start from [`ClientBuilder::from_env`] for the environment's and `~/.aws`'s defaults,
+/// then override what you need:
+///
+/// ```no_run
+/// # fn main() -> Result<(), apigwv2::Error> {
+/// let client = apigwv2::ClientBuilder::from_env()
+///     .profile("dev")                           // as AWS_PROFILE=dev would
+///     .endpoint_url("http://127.0.0.1:4566")   // e.g. LocalStack
+///     .build()?;
+/// # Ok(()) }
+/// ```
+///
+/// [`Client::builder`] reads nothing from the environment: every setting comes from its
+/// methods, and a missing region or credentials is an error that says what to call.
 ///
 /// ```
 /// # fn main() -> Result<(), apigwv2::Error> {
@@ -101,6 +118,14 @@ impl std::fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// A builder whose defaults come from the process environment and the shared files,
+    /// the way the AWS CLI reads them (see [`Client::from_env`] for each setting's
+    /// sources); every setting made on it wins over those defaults. The same as
+    /// `Client::builder().env(Env::process())`.
+    pub fn from_env() -> Self {
+        Client::builder().env(Env::process())
+    }
+
     /// The region, e.g. `eu-west-1`. Defaults to the environment's (see
     /// [`ClientBuilder::env`]); without either, `build` fails.
     pub fn region(mut self, region: impl Into<String>) -> Self {
@@ -140,8 +165,10 @@ impl ClientBuilder {
     }
 
     /// The profile of `~/.aws/config` and `~/.aws/credentials` to read, as `AWS_PROFILE`
-    /// would (it wins over `AWS_PROFILE`); it must exist. Applies with
-    /// [`ClientBuilder::env`]. Defaults to `AWS_PROFILE`, else `default`.
+    /// would (it wins over `AWS_PROFILE`); it must exist. It needs an environment to find
+    /// the files: start from [`ClientBuilder::from_env`] (or call [`ClientBuilder::env`]);
+    /// on a hermetic [`Client::builder`], `build` fails and says so. Defaults to
+    /// `AWS_PROFILE`, else `default`.
     pub fn profile(mut self, name: impl Into<String>) -> Self {
         self.profile = Some(name.into());
         self
@@ -255,6 +282,15 @@ impl ClientBuilder {
 
     /// Resolves every setting and builds the client. Nothing is sent.
     pub fn build(self) -> Result<Client, Error> {
+        if let (Some(name), None) = (&self.profile, &self.env) {
+            return Err(Error::Config {
+                message: format!(
+                    "ClientBuilder::profile(\"{}\") needs the environment to find ~/.aws: start from \
+                     ClientBuilder::from_env() instead of Client::builder(), or call ClientBuilder::env",
+                    crate::redact::Escaped(name)
+                ),
+            });
+        }
         let env = self.env.clone().unwrap_or_default();
         // The shared files are read only when the environment is consulted.
         let env = match &self.profile {
@@ -331,8 +367,8 @@ impl ClientBuilder {
                 )),
                 (None, None) => {
                     return Err(Error::InvalidCredentials {
-                        message: "no credentials: call ClientBuilder::credentials, or ClientBuilder::env to \
-                                  use the AWS CLI's sources"
+                        message: "no credentials: call ClientBuilder::credentials, or start from \
+                                  ClientBuilder::from_env() to use the AWS CLI's sources"
                             .into(),
                     })
                 }
@@ -456,7 +492,13 @@ fn resolve_region(
                   or add `region = ...` to the profile"
             .into(),
     };
-    let Some(env) = env else { return Err(missing()) };
+    let Some(env) = env else {
+        return Err(Error::Config {
+            message: "no region: call ClientBuilder::region, or start from ClientBuilder::from_env() to \
+                      read AWS_REGION and the profile"
+                .into(),
+        });
+    };
     if let Some((_, v)) = env.first_of(&["AWS_REGION", "AWS_DEFAULT_REGION"]) {
         return Ok(v.to_owned());
     }
@@ -539,6 +581,77 @@ mod tests {
             c.endpoint().to_string(),
             "https://apigateway.us-east-2.amazonaws.com"
         );
+    }
+
+    #[test]
+    fn hermetic_builder_says_what_to_call() {
+        // A profile with nothing to read it from is refused, not ignored.
+        let e = Client::builder()
+            .profile("dev\u{1b}[2J")
+            .region("eu-west-1")
+            .credentials(Credentials::new("AKID", "SECRET", None::<String>))
+            .build()
+            .unwrap_err();
+        assert!(matches!(e, Error::Config { .. }), "{e:?}");
+        assert_eq!(
+            e.to_string(),
+            "configuration error: ClientBuilder::profile(\"dev\\u{1b}[2J\") needs the environment to find \
+             ~/.aws: start from ClientBuilder::from_env() instead of Client::builder(), or call ClientBuilder::env"
+        );
+        let e = Client::builder()
+            .credentials(Credentials::new("AKID", "SECRET", None::<String>))
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "configuration error: no region: call ClientBuilder::region, or start from \
+             ClientBuilder::from_env() to read AWS_REGION and the profile"
+        );
+        let e = Client::builder().region("eu-west-1").build().unwrap_err();
+        assert!(matches!(e, Error::InvalidCredentials { .. }), "{e:?}");
+        assert!(
+            e.to_string()
+                .contains("call ClientBuilder::credentials, or start from ClientBuilder::from_env()"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn from_env_is_the_process_environment() {
+        assert_eq!(
+            format!("{:?}", ClientBuilder::from_env()),
+            format!("{:?}", Client::builder().env(Env::process()))
+        );
+        assert_ne!(
+            format!("{:?}", ClientBuilder::from_env()),
+            format!("{:?}", Client::builder())
+        );
+    }
+
+    #[test]
+    fn profile_with_an_environment_reads_its_region_and_keys() {
+        let home = std::env::temp_dir().join(format!("apigwv2-builder-profile-{}", std::process::id()));
+        std::fs::create_dir_all(home.join(".aws")).unwrap();
+        std::fs::write(
+            home.join(".aws/config"),
+            "[profile dev]\nregion = ap-south-1\naws_access_key_id = DEVKEY\naws_secret_access_key = d\n",
+        )
+        .unwrap();
+        let e = env(&[("HOME", home.to_str().unwrap())]);
+        let c = Client::builder()
+            .env(e.clone())
+            .profile("dev")
+            .endpoint_url("http://127.0.0.1:9")
+            .build()
+            .unwrap();
+        assert_eq!(c.region(), "ap-south-1");
+        assert_eq!(c.endpoint().to_string(), "http://127.0.0.1:9");
+        let e = Client::builder().env(e).profile("nope").build().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "configuration error: the profile \"nope\" (ClientBuilder::profile) is not in the config or credentials file"
+        );
+        std::fs::remove_dir_all(&home).unwrap();
     }
 
     #[test]

@@ -109,6 +109,19 @@
 //! the same URL rules; every region that becomes part of a host name (`sso_region`
 //! included) must be a valid DNS label.
 //!
+//! To keep those defaults and override some of them, start from
+//! [`ClientBuilder::from_env`]; [`Client::builder`] is hermetic (it reads no variable and
+//! no file), for tests and embedded configuration:
+//!
+//! ```no_run
+//! # fn main() -> Result<(), apigwv2::Error> {
+//! let client = apigwv2::ClientBuilder::from_env()
+//!     .profile("dev")
+//!     .endpoint_url("http://127.0.0.1:4566")
+//!     .build()?;
+//! # Ok(()) }
+//! ```
+//!
 //! # Proxies
 //!
 //! `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (either case) of the client's
