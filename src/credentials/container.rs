@@ -27,7 +27,7 @@ fn allowed_http_host(host: &str) -> bool {
 
 /// The URL to call, or `None` when neither variable is set.
 pub(crate) fn endpoint(env: &Env) -> Result<Option<String>, Error> {
-    if let Some(rel) = env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
+    if let Some(rel) = env.var("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")? {
         return Ok(Some(format!(
             "{ECS_HOST}{}",
             if rel.starts_with('/') {
@@ -37,7 +37,7 @@ pub(crate) fn endpoint(env: &Env) -> Result<Option<String>, Error> {
             }
         )));
     }
-    let Some(full) = env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI") else {
+    let Some(full) = env.var("AWS_CONTAINER_CREDENTIALS_FULL_URI")? else {
         return Ok(None);
     };
     let bad = |why: &str| Error::InvalidCredentials {
@@ -78,7 +78,7 @@ pub(crate) fn credentials(
     timeout: Duration,
     transport: &dyn Transport,
 ) -> Result<Credentials, Error> {
-    let token = match env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
+    let token = match env.var("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")? {
         Some(path) => Some(
             crate::files::read_regular_text(std::path::Path::new(path), crate::files::MAX_TOKEN_FILE)
                 .map_err(|e| Error::InvalidCredentials {
@@ -89,7 +89,7 @@ pub(crate) fn credentials(
                 .trim()
                 .to_owned(),
         ),
-        None => env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN").map(str::to_owned),
+        None => env.var("AWS_CONTAINER_AUTHORIZATION_TOKEN")?.map(str::to_owned),
     };
     if token.as_deref().is_some_and(|t| t.contains(['\r', '\n'])) {
         return Err(Error::InvalidCredentials {

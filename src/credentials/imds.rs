@@ -15,14 +15,17 @@ use crate::transport::Transport;
 /// The IMDS timeout per call.
 pub(crate) const IMDS_TIMEOUT: Duration = Duration::from_secs(1);
 
-pub(crate) fn disabled(env: &Env) -> bool {
-    env.get("AWS_EC2_METADATA_DISABLED")
-        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+/// Whether `AWS_EC2_METADATA_DISABLED` is `true`, in any case (`TRUE`, `True`, ...), as
+/// the AWS CLI reads it; a value that is not valid Unicode is an error, not "enabled".
+pub(crate) fn disabled(env: &Env) -> Result<bool, Error> {
+    Ok(env
+        .var("AWS_EC2_METADATA_DISABLED")?
+        .is_some_and(|v| v.eq_ignore_ascii_case("true")))
 }
 
 /// The base URL, checked by the same rules as every endpoint (no user-info, a valid host).
 fn base(env: &Env) -> Result<String, Error> {
-    match env.get("AWS_EC2_METADATA_SERVICE_ENDPOINT") {
+    match env.var("AWS_EC2_METADATA_SERVICE_ENDPOINT")? {
         None => Ok("http://169.254.169.254".to_owned()),
         Some(url) => Endpoint::parse(url)
             .map(|e| e.to_string())

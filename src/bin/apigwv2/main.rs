@@ -751,8 +751,45 @@ fn demo(_: &Args) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// The arguments as text. One that is not valid UTF-8 is a usage error that names it by
+/// its position and shows it escaped (each byte that is not text as `\xNN`).
+fn utf8_args(args: impl Iterator<Item = std::ffi::OsString>) -> Result<Vec<String>, String> {
+    args.enumerate()
+        .map(|(i, a)| {
+            a.into_string()
+                .map_err(|a| format!("argument {} is not valid UTF-8: \"{}\"", i + 1, escaped_os(&a)))
+        })
+        .collect()
+}
+
+/// An OS string for a message: its text with `"`, `\` and [`needs_escape`] characters
+/// escaped, and each byte that is not text as `\xNN`.
+fn escaped_os(s: &std::ffi::OsStr) -> String {
+    let mut out = String::new();
+    for chunk in s.as_encoded_bytes().utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if needs_escape(c) || c == '"' || c == '\\' {
+                out.extend(c.escape_default());
+            } else {
+                out.push(c);
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
 fn main() -> ExitCode {
-    let mut argv = std::env::args().skip(1).peekable();
+    let argv = match utf8_args(std::env::args_os().skip(1)) {
+        Ok(argv) => argv,
+        Err(msg) => {
+            eprintln!("apigwv2: {msg}\nusage: apigwv2 <API_ID> [options]   (apigwv2 --help for more)");
+            return ExitCode::from(2);
+        }
+    };
+    let mut argv = argv.into_iter().peekable();
     if let Some(cmd) = argv.peek().and_then(|a| aws::Command::from_name(a)) {
         argv.next();
         return aws::main(cmd, argv);
