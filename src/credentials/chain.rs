@@ -170,6 +170,8 @@ impl DefaultChain {
         } else {
             match imds::credentials(&ctx.env, ctx.step_timeout(deadline)?, &*ctx.transport) {
                 Ok(c) => return Ok(c),
+                // A variable that cannot be read is the user's to fix: said as it is.
+                Err(e @ Error::Config { .. }) => return Err(e),
                 Err(e) => passed.push(e.message().unwrap_or_default().to_owned()),
             }
         }
