@@ -25,7 +25,10 @@ struct Refusing(Arc<AtomicUsize>);
 impl Transport for Refusing {
     fn send(&self, _: &HttpRequest, _: u64) -> Result<HttpResponse, TransportError> {
         self.0.fetch_add(1, Ordering::SeqCst);
-        Err(TransportError::new(TransportErrorKind::Connect, "refused by the test"))
+        Err(TransportError::new(
+            TransportErrorKind::Connect,
+            "refused by the test",
+        ))
     }
 }
 
@@ -104,10 +107,7 @@ fn every_variable_read_while_building_a_client_is_named_when_not_utf8() {
     let calls = Refusing::default();
     for (name, unset) in cases {
         let env = with_bad(&base, name, unset);
-        says_not_utf8(
-            Client::builder().env(env).transport(calls.clone()).build(),
-            name,
-        );
+        says_not_utf8(Client::builder().env(env).transport(calls.clone()).build(), name);
     }
     assert_eq!(calls.0.load(Ordering::SeqCst), 0, "nothing was sent");
     // The CA bundle is read only for the default transport (and nothing is sent at build).
@@ -187,7 +187,8 @@ fn every_variable_the_credential_chain_reads_is_named_when_not_utf8() {
 
 #[test]
 fn instance_metadata_disabled_in_any_case_is_never_asked() {
-    let imds = FakeServer::start(|req| match (req.method.as_str(), req.target.as_str()) {
+    let imds = FakeServer::start(|req| {
+        match (req.method.as_str(), req.target.as_str()) {
         ("PUT", "/latest/api/token") => (200, "t".into()),
         ("GET", "/latest/meta-data/iam/security-credentials/") => (200, "role\n".into()),
         ("GET", "/latest/meta-data/iam/security-credentials/role") => (
@@ -197,6 +198,7 @@ fn instance_metadata_disabled_in_any_case_is_never_asked() {
         ),
         ("GET", "/latest/meta-data/placement/region") => (200, "ap-south-1".into()),
         _ => (404, String::new()),
+    }
     });
     let home = no_home();
     let env = |disabled: &str| {
