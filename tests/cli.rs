@@ -753,3 +753,91 @@ fn all_apis_max_items_prints_exactly_that_many_and_resumes_after_them() {
         stdout(&o)
     );
 }
+
+#[test]
+fn where_to_continue_is_said_once_where_it_belongs() {
+    let gw = LocalApiGateway::builder().api("a1", numbered(5)).start().unwrap();
+    // JSON carries the token in the document: nothing on stderr.
+    let o = run(Some(&gw), &["a1", "--output", "json", "--max-items", "2"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let token = v["nextToken"].as_str().unwrap().to_owned();
+    assert_eq!(stderr(&o), "");
+    // The other formats say it on stderr, in the listing's own words.
+    for format in ["table", "jsonl"] {
+        let o = run(Some(&gw), &["a1", "--output", format, "--max-items", "2"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(
+            stderr(&o),
+            format!("apigwv2: more stages; continue with --starting-token '{token}'\n")
+        );
+    }
+    let apis = gateway_with_named_apis();
+    let o = run(Some(&apis), &["--apis", "--output", "jsonl", "--max-items", "1"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 1);
+    assert!(
+        stderr(&o).starts_with("apigwv2: more APIs; continue with --starting-token '"),
+        "{}",
+        stderr(&o)
+    );
+    // The whole listing: no hint.
+    let o = run(Some(&gw), &["a1", "--output", "jsonl", "--max-items", "9"]);
+    assert_eq!((stdout(&o).lines().count(), stderr(&o)), (5, String::new()));
+}
+
+#[test]
+fn a_failure_in_the_middle_says_where_to_continue() {
+    let gw = LocalApiGateway::builder().api("a1", numbered(5)).start().unwrap();
+    gw.inject(Fault::Normal);
+    gw.inject(Fault::ServerError(500));
+    let o = run(Some(&gw), &["a1", "--page-size", "2", "--output", "jsonl"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(
+        lines[0].starts_with("apigwv2: GetStages failed: InternalServerException (HTTP 500)"),
+        "{err}"
+    );
+    let token = lines[1]
+        .strip_prefix("apigwv2: continue with --starting-token '")
+        .and_then(|t| t.strip_suffix('\''))
+        .unwrap_or_else(|| panic!("{err}"));
+    let o = run(Some(&gw), &["a1", "--starting-token", token, "--output", "jsonl"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let names: Vec<String> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str::<Stage>(l).unwrap().stage_name)
+        .collect();
+    assert_eq!(names, ["stage-0002", "stage-0003", "stage-0004"]);
+}
+
+#[test]
+fn a_table_is_cut_to_the_terminal_width() {
+    let gw = LocalApiGateway::builder().api("a1", numbered(2)).start().unwrap();
+    let table = |columns: &str| {
+        let o = run_os(
+            Some(&gw),
+            &["a1".into(), "--output".into(), "table".into()],
+            &[("COLUMNS", columns.into())],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let full = table("200");
+    assert_eq!(
+        full,
+        "STAGE       DEPLOYMENT  AUTO-DEPLOY  LAST UPDATED  DESCRIPTION\n\
+         stage-0000  -           -            -\n\
+         stage-0001  -           -            -\n"
+    );
+    assert_eq!(
+        table("21"),
+        "STAGE       DEPLOYME…\nstage-0000  -       …\nstage-0001  -       …\n"
+    );
+    // 20 columns or fewer is no width a table fits in: not cut.
+    assert_eq!(table("20"), full);
+    assert_eq!(table("wide"), full);
+}
