@@ -336,7 +336,9 @@ impl ClientBuilder {
                     Some(t) => t,
                     None => env_opt
                         .as_ref()
-                        .and_then(|env| env.get("AWS_CA_BUNDLE").map(str::to_owned))
+                        .map(|env| env.var("AWS_CA_BUNDLE").map(|v| v.map(str::to_owned)))
+                        .transpose()?
+                        .flatten()
                         .or_else(|| profiles.get("ca_bundle").map(str::to_owned))
                         .map_or(Trust::Bundled, |p| Trust::CaBundle(p.into())),
                 };
@@ -427,7 +429,7 @@ impl ClientBuilder {
 fn retry_from_env(env: &Env, profiles: &ProfileSet) -> Result<RetryConfig, Error> {
     let mut retry = RetryConfig::default();
     let attempts = env
-        .get("AWS_MAX_ATTEMPTS")
+        .var("AWS_MAX_ATTEMPTS")?
         .map(|v| ("AWS_MAX_ATTEMPTS", v))
         .or_else(|| {
             profiles
@@ -446,7 +448,7 @@ fn retry_from_env(env: &Env, profiles: &ProfileSet) -> Result<RetryConfig, Error
         retry = retry.max_attempts(n);
     }
     let mode = env
-        .get("AWS_RETRY_MODE")
+        .var("AWS_RETRY_MODE")?
         .map(|v| ("AWS_RETRY_MODE", v))
         .or_else(|| {
             profiles
@@ -465,7 +467,7 @@ fn retry_from_env(env: &Env, profiles: &ProfileSet) -> Result<RetryConfig, Error
 /// A boolean setting from an environment variable, then a profile key.
 fn flag(env: &Env, profiles: &ProfileSet, var: &str, key: &str) -> Result<bool, Error> {
     let Some((source, v)) = env
-        .get(var)
+        .var(var)?
         .map(|v| (var, v))
         .or_else(|| profiles.get(key).map(|v| (key, v)))
     else {
@@ -499,13 +501,13 @@ fn resolve_region(
                 .into(),
         });
     };
-    if let Some((_, v)) = env.first_of(&["AWS_REGION", "AWS_DEFAULT_REGION"]) {
+    if let Some((_, v)) = env.first_var(&["AWS_REGION", "AWS_DEFAULT_REGION"])? {
         return Ok(v.to_owned());
     }
     if let Some(v) = profiles.get("region") {
         return Ok(v.to_owned());
     }
-    if crate::credentials::imds_disabled(env) {
+    if crate::credentials::imds_disabled(env)? {
         return Err(missing());
     }
     crate::credentials::imds_region(env, transport).map_err(|e| Error::Config {

@@ -397,12 +397,89 @@ mod tests {
         }
     }
 
+    fn invalid(field: &'static str, reason: &str) -> Result<(), Error> {
+        Err(Error::InvalidInput {
+            field,
+            reason: reason.into(),
+        })
+    }
+
     #[test]
     fn input_checks() {
-        assert!(check_label("api_id", "").is_err());
-        assert!(check_label("api_id", "..").is_err());
-        assert!(check_label("api_id", "a\u{0}").is_err());
-        assert!(check_label("api_id", "ü é+/").is_ok());
-        assert!(check_text("next_token", "tab\there").is_err());
+        assert_eq!(check_label("api_id", ""), invalid("api_id", "must not be empty"));
+        assert_eq!(check_label("api_id", "."), invalid("api_id", "must not be \".\""));
+        assert_eq!(
+            check_label("stage_name", ".."),
+            invalid("stage_name", "must not be \"..\"")
+        );
+        assert_eq!(
+            check_label("api_id", "a\u{0}"),
+            invalid("api_id", "contains the control character '\\0'")
+        );
+        assert_eq!(
+            check_label("stage_name", "\u{1b}[2K"),
+            invalid("stage_name", "contains the control character '\\u{1b}'")
+        );
+        // A dot is refused only as the whole label: these change no path.
+        for ok in ["ü é+/", "...", ".a", "a.", "a..b", "$default", " ", "%2E"] {
+            assert_eq!(check_label("api_id", ok), Ok(()), "{ok:?}");
+        }
+        assert_eq!(
+            check_required("next_token", ""),
+            invalid("next_token", "must not be empty")
+        );
+        assert_eq!(check_required("next_token", "."), Ok(()));
+        assert_eq!(
+            check_text("next_token", "tab\there"),
+            invalid("next_token", "contains the control character '\\t'")
+        );
+        // The first control character is the one named; DEL and C1 are controls too.
+        assert_eq!(
+            check_text("next_token", "a\u{7f}b\n"),
+            invalid("next_token", "contains the control character '\\u{7f}'")
+        );
+        assert_eq!(
+            check_text("next_token", "\u{85}"),
+            invalid("next_token", "contains the control character '\\u{85}'")
+        );
+        assert_eq!(check_text("next_token", ""), Ok(()));
+        assert_eq!(check_text("next_token", "ü\u{202e}"), Ok(()));
+    }
+
+    #[test]
+    fn every_label_of_a_template_is_checked_and_named() {
+        let template = "/v2/apis/{api_id}/stages/{stage_name}";
+        for (api_id, stage_name, field, reason) in [
+            (".", "x", "api_id", "must not be \".\""),
+            ("..", "x", "api_id", "must not be \"..\""),
+            ("a", ".", "stage_name", "must not be \".\""),
+            ("a", "..", "stage_name", "must not be \"..\""),
+            ("", "x", "api_id", "must not be empty"),
+            ("a", "", "stage_name", "must not be empty"),
+            ("a", "x\r", "stage_name", "contains the control character '\\r'"),
+        ] {
+            assert_eq!(
+                OperationRequest::get(template, &[("api_id", api_id), ("stage_name", stage_name)]),
+                Err(Error::InvalidInput {
+                    field,
+                    reason: reason.into()
+                }),
+                "{api_id:?} {stage_name:?}"
+            );
+        }
+        // A label the template names but the caller does not give is empty: refused.
+        assert_eq!(
+            OperationRequest::get(template, &[("api_id", "a")]),
+            Err(Error::InvalidInput {
+                field: "label",
+                reason: "must not be empty".into()
+            })
+        );
+        assert_eq!(
+            OperationRequest::get(template, &[("api_id", "a"), ("stage_name", "...")])
+                .unwrap()
+                .path,
+            "/v2/apis/a/stages/..."
+        );
     }
 }

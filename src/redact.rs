@@ -128,6 +128,102 @@ mod tests {
         assert_eq!(url_without_userinfo("https://h"), "https://h");
     }
 
+    /// Every character [`needs_escape`] is true for, by class.
+    const ESCAPED: &[(&str, std::ops::RangeInclusive<char>)] = &[
+        ("C0 controls", '\u{0}'..='\u{1f}'),
+        ("DEL", '\u{7f}'..='\u{7f}'),
+        ("C1 controls", '\u{80}'..='\u{9f}'),
+        ("Arabic letter mark", '\u{061c}'..='\u{061c}'),
+        ("left-to-right and right-to-left marks", '\u{200e}'..='\u{200f}'),
+        ("embeddings and overrides", '\u{202a}'..='\u{202e}'),
+        ("isolates", '\u{2066}'..='\u{2069}'),
+    ];
+
+    #[test]
+    fn each_escaped_class_and_nothing_beside_it() {
+        for (class, range) in ESCAPED {
+            for c in range.clone() {
+                assert!(needs_escape(c), "{class}: {c:?}");
+                let shown = Escaped(&format!("a{c}b")).to_string();
+                assert_eq!(shown, format!("a{}b", c.escape_default()), "{class}: {c:?}");
+                assert!(!shown.contains(c), "{class}: {c:?}");
+            }
+        }
+        // The neighbours of each class, and other invisible or unusual characters, are
+        // left as they are.
+        for c in [
+            ' ', '~', '\u{a0}', '\u{ad}', '\u{061b}', '\u{061d}', '\u{200b}', '\u{200d}', '\u{2010}',
+            '\u{2028}', '\u{2029}', '\u{202f}', '\u{2065}', '\u{206a}', '\u{feff}', 'é', '€', '😀', '"',
+            '\\', '\'',
+        ] {
+            assert!(!needs_escape(c), "{c:?}");
+            assert_eq!(Escaped(&format!("a{c}b")).to_string(), format!("a{c}b"));
+        }
+        // Each escape in full.
+        for (raw, shown) in [
+            ("\u{0}", "\\u{0}"),
+            ("\t", "\\t"),
+            ("\n", "\\n"),
+            ("\r", "\\r"),
+            ("\u{1b}", "\\u{1b}"),
+            ("\u{7f}", "\\u{7f}"),
+            ("\u{9b}", "\\u{9b}"),
+            ("\u{061c}", "\\u{61c}"),
+            ("\u{200f}", "\\u{200f}"),
+            ("\u{2069}", "\\u{2069}"),
+            // Several in a row, at the start and the end.
+            ("\u{1b}\u{1b}x\n", "\\u{1b}\\u{1b}x\\n"),
+        ] {
+            assert_eq!(Escaped(raw).to_string(), shown, "{raw:?}");
+        }
+        assert_eq!(Escaped("").to_string(), "");
+    }
+
+    #[test]
+    fn secret_header_names_at_their_edges() {
+        for n in [
+            "token",
+            "TOKEN",
+            "x-token",
+            "authorization",
+            "x-authorization-info",
+            "AUTHORIZATIONS",
+        ] {
+            assert!(is_secret_header(n), "{n}");
+        }
+        for n in [
+            "",
+            "toke",
+            "oken",
+            "tokens",
+            "token-id",
+            "authorizatio",
+            "uthorization",
+            "auth",
+        ] {
+            assert!(!is_secret_header(n), "{n}");
+        }
+        let headers = [
+            ("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/..."),
+            ("x-amz-security-token", "SESSION"),
+            ("host", "h"),
+        ];
+        assert_eq!(
+            format!("{:?}", RedactedHeaders(&headers)),
+            "[(\"Authorization\", \"** redacted **\"), (\"x-amz-security-token\", \"** redacted **\"), (\"host\", \"h\")]"
+        );
+    }
+
+    #[test]
+    fn userinfo_at_its_edges() {
+        // No scheme: everything to the last `@` is hidden; a scheme alone is kept.
+        assert_eq!(url_without_userinfo("@h"), "***@h");
+        assert_eq!(url_without_userinfo("://@h"), "://***@h");
+        assert_eq!(url_without_userinfo("h"), "h");
+        assert_eq!(url_without_userinfo(""), "");
+        assert_eq!(url_without_userinfo("http://u@"), "http://***@");
+    }
+
     #[test]
     fn escapes_what_a_terminal_would_act_on() {
         assert_eq!(

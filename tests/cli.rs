@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::ffi::OsString;
 use std::net::TcpListener;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -40,6 +41,11 @@ impl ImdsTrap {
 /// metadata disabled (and, should that be ignored, moved to a loopback trap that must stay
 /// untouched), and the gateway's credentials, region and endpoint when there is one.
 fn run(gw: Option<&LocalApiGateway>, args: &[&str]) -> Output {
+    run_os(gw, &args.iter().map(OsString::from).collect::<Vec<_>>(), &[])
+}
+
+/// As [`run`], with arguments and more environment variables that need not be UTF-8.
+fn run_os(gw: Option<&LocalApiGateway>, args: &[OsString], vars: &[(&str, OsString)]) -> Output {
     let home = std::env::temp_dir().join(format!(
         "apigwv2-cli-home-{}-{}",
         std::process::id(),
@@ -64,6 +70,7 @@ fn run(gw: Option<&LocalApiGateway>, args: &[&str]) -> Output {
             .env("AWS_ENDPOINT_URL", gw.endpoint_url())
             .env("AWS_MAX_ATTEMPTS", "1");
     }
+    cmd.envs(vars.iter().map(|(k, v)| (*k, v)));
     let output = cmd.output().unwrap();
     std::fs::remove_dir_all(&home).unwrap();
     assert!(
@@ -615,4 +622,222 @@ fn aws_commands_errors_read_like_the_aws_cli_and_usage_errors_exit_2() {
         assert!(o.stdout.is_empty(), "{args:?}");
     }
     assert_eq!(gw.request_count(), sent, "a usage error sends nothing");
+}
+
+// ---- arguments and environment variables that are not UTF-8 ----
+
+#[cfg(unix)]
+fn raw(bytes: &[u8]) -> OsString {
+    use std::os::unix::ffi::OsStrExt;
+    std::ffi::OsStr::from_bytes(bytes).to_owned()
+}
+
+const USAGE_LINE: &str = "usage: apigwv2 <API_ID> [options]   (apigwv2 --help for more)\n";
+
+#[cfg(unix)]
+#[test]
+fn an_argument_that_is_not_utf8_is_a_usage_error_that_shows_it_escaped() {
+    for (args, says) in [
+        (vec![raw(b"\xff")], "argument 1 is not valid UTF-8: \"\\xff\""),
+        (
+            vec!["a1".into(), "--region".into(), raw(b"eu\x1b[2K\xc3")],
+            "argument 3 is not valid UTF-8: \"eu\\u{1b}[2K\\xc3\"",
+        ),
+        (
+            vec![
+                "get-stages".into(),
+                "--api-id".into(),
+                raw(b"\"x\xfe\\\xe2\x80\xaeok"),
+            ],
+            "argument 3 is not valid UTF-8: \"\\\"x\\xfe\\\\\\u{202e}ok\"",
+        ),
+    ] {
+        let o = run_os(None, &args, &[]);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(stderr(&o), format!("apigwv2: {says}\n{USAGE_LINE}"), "{args:?}");
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_environment_variable_that_is_not_utf8_is_named_and_never_passed_over() {
+    // Each of these, read as unset, would have let the call go on (to the default profile,
+    // a direct connection, the bundled roots, ...): the gateway would have been asked.
+    let gw = common::gateway("a1", numbered(2));
+    for name in [
+        "AWS_PROFILE",
+        "AWS_REGION",
+        "HTTPS_PROXY",
+        "AWS_CA_BUNDLE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_ENDPOINT_URL_APIGATEWAYV2",
+        "AWS_MAX_ATTEMPTS",
+    ] {
+        let o = run_os(Some(&gw), &["a1".into()], &[(name, raw(b"x\xff"))]);
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
+        assert_eq!(
+            stderr(&o),
+            format!("apigwv2: configuration error: the environment variable {name} is not valid UTF-8\n")
+        );
+        assert!(o.stdout.is_empty(), "{name}");
+    }
+    // The AWS CLI commands say it the same way.
+    let o = run_os(
+        Some(&gw),
+        &["get-stages".into(), "--api-id".into(), "a1".into()],
+        &[("AWS_PROFILE", raw(b"\xff"))],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "apigwv2: configuration error: the environment variable AWS_PROFILE is not valid UTF-8\n"
+    );
+    assert_eq!(gw.request_count(), 0);
+    // The same environment with the variable readable lists the stages.
+    let o = run(Some(&gw), &["a1"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 2);
+}
+
+#[test]
+fn all_apis_max_items_prints_exactly_that_many_and_resumes_after_them() {
+    let gw = LocalApiGateway::builder()
+        .api("a1", numbered(3))
+        .api("b2", numbered(3))
+        .api("c3", numbered(3))
+        .start()
+        .unwrap();
+    let row = |api: &str, i: usize| {
+        format!("{{\"apiId\":\"{api}\",\"apiName\":\"{api}\",\"stage\":{{\"stageName\":\"stage-{i:04}\"}}}}")
+    };
+    let all: Vec<String> = ["a1", "b2", "c3"]
+        .iter()
+        .flat_map(|api| (0..3).map(move |i| row(api, i)))
+        .collect();
+    for max in [1usize, 2, 4] {
+        let o = run(
+            Some(&gw),
+            &["--all-apis", "--max-items", &max.to_string(), "--output", "jsonl"],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(
+            stdout(&o).lines().collect::<Vec<_>>(),
+            all[..max],
+            "--max-items {max}"
+        );
+        let err = stderr(&o);
+        let token = err
+            .strip_prefix("apigwv2: more stages; continue with --starting-token '")
+            .and_then(|t| t.strip_suffix("'\n"))
+            .unwrap_or_else(|| panic!("--max-items {max}: {err}"));
+        let o = run(
+            Some(&gw),
+            &["--all-apis", "--starting-token", token, "--output", "jsonl"],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(stdout(&o).lines().collect::<Vec<_>>(), all[max..], "after {max}");
+    }
+    let o = run(Some(&gw), &["--all-apis", "--max-items", "2", "--output", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["items"].as_array().unwrap().len(), 2, "{v}");
+    assert!(v["nextToken"].is_string(), "{v}");
+    let o = run(
+        Some(&gw),
+        &["--all-apis", "--max-items", "2", "--output", "table"],
+    );
+    assert_eq!(
+        stdout(&o).lines().count(),
+        3,
+        "a header and two rows: {}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn where_to_continue_is_said_once_where_it_belongs() {
+    let gw = LocalApiGateway::builder().api("a1", numbered(5)).start().unwrap();
+    // JSON carries the token in the document: nothing on stderr.
+    let o = run(Some(&gw), &["a1", "--output", "json", "--max-items", "2"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let token = v["nextToken"].as_str().unwrap().to_owned();
+    assert_eq!(stderr(&o), "");
+    // The other formats say it on stderr, in the listing's own words.
+    for format in ["table", "jsonl"] {
+        let o = run(Some(&gw), &["a1", "--output", format, "--max-items", "2"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(
+            stderr(&o),
+            format!("apigwv2: more stages; continue with --starting-token '{token}'\n")
+        );
+    }
+    let apis = gateway_with_named_apis();
+    let o = run(Some(&apis), &["--apis", "--output", "jsonl", "--max-items", "1"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 1);
+    assert!(
+        stderr(&o).starts_with("apigwv2: more APIs; continue with --starting-token '"),
+        "{}",
+        stderr(&o)
+    );
+    // The whole listing: no hint.
+    let o = run(Some(&gw), &["a1", "--output", "jsonl", "--max-items", "9"]);
+    assert_eq!((stdout(&o).lines().count(), stderr(&o)), (5, String::new()));
+}
+
+#[test]
+fn a_failure_in_the_middle_says_where_to_continue() {
+    let gw = LocalApiGateway::builder().api("a1", numbered(5)).start().unwrap();
+    gw.inject(Fault::Normal);
+    gw.inject(Fault::ServerError(500));
+    let o = run(Some(&gw), &["a1", "--page-size", "2", "--output", "jsonl"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(
+        lines[0].starts_with("apigwv2: GetStages failed: InternalServerException (HTTP 500)"),
+        "{err}"
+    );
+    let token = lines[1]
+        .strip_prefix("apigwv2: continue with --starting-token '")
+        .and_then(|t| t.strip_suffix('\''))
+        .unwrap_or_else(|| panic!("{err}"));
+    let o = run(Some(&gw), &["a1", "--starting-token", token, "--output", "jsonl"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let names: Vec<String> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str::<Stage>(l).unwrap().stage_name)
+        .collect();
+    assert_eq!(names, ["stage-0002", "stage-0003", "stage-0004"]);
+}
+
+#[test]
+fn a_table_is_cut_to_the_terminal_width() {
+    let gw = LocalApiGateway::builder().api("a1", numbered(2)).start().unwrap();
+    let table = |columns: &str| {
+        let o = run_os(
+            Some(&gw),
+            &["a1".into(), "--output".into(), "table".into()],
+            &[("COLUMNS", columns.into())],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let full = table("200");
+    assert_eq!(
+        full,
+        "STAGE       DEPLOYMENT  AUTO-DEPLOY  LAST UPDATED  DESCRIPTION\n\
+         stage-0000  -           -            -\n\
+         stage-0001  -           -            -\n"
+    );
+    assert_eq!(
+        table("21"),
+        "STAGE       DEPLOYME…\nstage-0000  -       …\nstage-0001  -       …\n"
+    );
+    // 20 columns or fewer is no width a table fits in: not cut.
+    assert_eq!(table("20"), full);
+    assert_eq!(table("wide"), full);
 }

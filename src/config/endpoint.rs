@@ -329,6 +329,235 @@ mod tests {
         }
     }
 
+    /// (scheme, host, port, base path, Host header) of a parsed URL.
+    fn parts(url: &str) -> (String, String, Option<u16>, String, String) {
+        let e = Endpoint::parse(url).unwrap_or_else(|e| panic!("{url}: {e}"));
+        (
+            e.scheme().to_owned(),
+            e.host().to_owned(),
+            e.port(),
+            e.base_path().to_owned(),
+            e.host_header().to_owned(),
+        )
+    }
+
+    #[test]
+    fn parses_every_part_exactly() {
+        let p = |s: &str, h: &str, port: Option<u16>, b: &str, hh: &str| {
+            (s.to_owned(), h.to_owned(), port, b.to_owned(), hh.to_owned())
+        };
+        for (url, want) in [
+            ("https://h", p("https", "h", None, "", "h")),
+            ("http://h", p("http", "h", None, "", "h")),
+            // The scheme's default port is kept as given and left out of the Host header;
+            // the other scheme's default is just a port.
+            ("https://h:443", p("https", "h", Some(443), "", "h")),
+            ("http://h:80", p("http", "h", Some(80), "", "h")),
+            ("https://h:80", p("https", "h", Some(80), "", "h:80")),
+            ("http://h:443", p("http", "h", Some(443), "", "h:443")),
+            ("http://h:65535", p("http", "h", Some(65535), "", "h:65535")),
+            ("http://h:1", p("http", "h", Some(1), "", "h:1")),
+            // Host names are lower-cased; `_`, `-` and `.` are host characters.
+            (
+                "https://LocalStack.Example_1-a",
+                p(
+                    "https",
+                    "localstack.example_1-a",
+                    None,
+                    "",
+                    "localstack.example_1-a",
+                ),
+            ),
+            // IPv6 in brackets, with or without a port.
+            ("http://[::1]", p("http", "[::1]", None, "", "[::1]")),
+            (
+                "http://[fd00:EC2::23]:8080/x",
+                p("http", "[fd00:ec2::23]", Some(8080), "/x", "[fd00:ec2::23]:8080"),
+            ),
+            // A base path loses its trailing slashes, not its case.
+            ("http://h/Base/", p("http", "h", None, "/Base", "h")),
+            ("http://h/a/b//", p("http", "h", None, "/a/b", "h")),
+            ("http://h/", p("http", "h", None, "", "h")),
+        ] {
+            assert_eq!(parts(url), want, "{url}");
+        }
+        let e = Endpoint::parse("http://127.0.0.1:4566/prefix/").unwrap();
+        assert_eq!(e.url("/v2/apis?x=1"), "http://127.0.0.1:4566/prefix/v2/apis?x=1");
+        assert_eq!(
+            e.url_for_path("/prefix/v2/apis"),
+            "http://127.0.0.1:4566/prefix/v2/apis"
+        );
+        assert_eq!(e.to_string(), "http://127.0.0.1:4566/prefix");
+        let e = Endpoint::parse("https://h:443/p").unwrap();
+        assert_eq!(e.to_string(), "https://h/p");
+        assert_eq!(e.url("/v2"), "https://h/p/v2");
+    }
+
+    #[test]
+    fn each_refusal_says_why_and_never_shows_user_info() {
+        for (url, why) in [
+            ("", "must start with http:// or https://"),
+            ("HTTP://x", "must start with http:// or https://"),
+            ("ftp://x", "must start with http:// or https://"),
+            ("x:80", "must start with http:// or https://"),
+            ("http://x y", "contains a blank or control character"),
+            ("http://x\t", "contains a blank or control character"),
+            ("http://x\u{7f}", "contains a blank or control character"),
+            ("http://x/?q", "must not have a query or fragment"),
+            ("http://x#f", "must not have a query or fragment"),
+            ("http://[::1", "has an unclosed IPv6 bracket"),
+            ("http://[::1]x", "has junk after the IPv6 address"),
+            ("http://", "has no valid host"),
+            ("http://:80", "has no valid host"),
+            ("http:///path", "has no valid host"),
+            ("http://ex%41mple", "has no valid host"),
+            ("http://a,b", "has no valid host"),
+            ("http://ü.example", "has no valid host"),
+            ("http://x:", "has an invalid port"),
+            ("http://x:0", "has an invalid port"),
+            ("http://x:65536", "has an invalid port"),
+            ("http://x:-1", "has an invalid port"),
+            ("http://x:8o", "has an invalid port"),
+        ] {
+            match Endpoint::parse(url) {
+                Err(Error::Config { message }) => {
+                    assert_eq!(message, format!("endpoint URL {url:?} {why}"), "{url:?}")
+                }
+                other => panic!("{url:?}: {other:?}"),
+            }
+        }
+        // User-info is hidden, whatever else is wrong.
+        for (url, shown, why) in [
+            (
+                "http://user:pa55@host:1",
+                "http://***@host:1",
+                "must not contain a user name or password",
+            ),
+            (
+                "http://user@x",
+                "http://***@x",
+                "must not contain a user name or password",
+            ),
+            (
+                "https://user:p/w?#@h",
+                "https://***@h",
+                "must not have a query or fragment",
+            ),
+        ] {
+            let e = Endpoint::parse(url).unwrap_err().to_string();
+            assert_eq!(e, format!("configuration error: endpoint URL {shown:?} {why}"));
+        }
+        // A long URL is shown cut to 200 characters.
+        let long = format!("ftp://{}", "a".repeat(500));
+        let e = Endpoint::parse(&long).unwrap_err().to_string();
+        assert!(e.contains(&format!("{:?}", &long[..200])), "{e}");
+        assert!(!e.contains(&long[..201]), "{e}");
+    }
+
+    #[test]
+    fn every_partition_with_fips_and_dual_stack() {
+        for (region, fips, dual, want) in [
+            ("us-east-1", false, false, "apigateway.us-east-1.amazonaws.com"),
+            ("us-east-1", true, true, "apigateway-fips.us-east-1.api.aws"),
+            (
+                "us-gov-west-1",
+                false,
+                false,
+                "apigateway.us-gov-west-1.amazonaws.com",
+            ),
+            ("us-gov-west-1", false, true, "apigateway.us-gov-west-1.api.aws"),
+            (
+                "us-gov-west-1",
+                true,
+                true,
+                "apigateway-fips.us-gov-west-1.api.aws",
+            ),
+            (
+                "cn-north-1",
+                true,
+                false,
+                "apigateway-fips.cn-north-1.amazonaws.com.cn",
+            ),
+            (
+                "cn-northwest-1",
+                true,
+                true,
+                "apigateway-fips.cn-northwest-1.api.amazonwebservices.com.cn",
+            ),
+            (
+                "us-iso-west-1",
+                true,
+                false,
+                "apigateway-fips.us-iso-west-1.c2s.ic.gov",
+            ),
+            (
+                "us-isob-east-1",
+                false,
+                false,
+                "apigateway.us-isob-east-1.sc2s.sgov.gov",
+            ),
+            (
+                "us-isof-east-1",
+                true,
+                false,
+                "apigateway-fips.us-isof-east-1.csp.hci.ic.gov",
+            ),
+            (
+                "eu-isoe-west-1",
+                true,
+                false,
+                "apigateway-fips.eu-isoe-west-1.cloud.adc-e.uk",
+            ),
+            (
+                "eusc-de-east-1",
+                false,
+                false,
+                "apigateway.eusc-de-east-1.amazonaws.eu",
+            ),
+            (
+                "eusc-de-east-1",
+                true,
+                false,
+                "apigateway-fips.eusc-de-east-1.amazonaws.eu",
+            ),
+            // A prefix counts only at the start; an unknown region is in `aws`.
+            ("xcn-north-1", false, true, "apigateway.xcn-north-1.api.aws"),
+            ("eu-west-1", false, false, "apigateway.eu-west-1.amazonaws.com"),
+            ("mars-1", false, true, "apigateway.mars-1.api.aws"),
+        ] {
+            let e = Endpoint::resolve(region, fips, dual).unwrap();
+            assert_eq!(
+                (e.scheme(), e.host(), e.host_header(), e.port(), e.base_path()),
+                ("https", want, want, None, ""),
+                "{region} fips={fips} dual={dual}"
+            );
+            assert_eq!(e.to_string(), format!("https://{want}"));
+        }
+        for (region, partition) in [
+            ("us-iso-east-1", "aws-iso"),
+            ("us-isob-east-1", "aws-iso-b"),
+            ("us-isof-south-1", "aws-iso-f"),
+            ("eu-isoe-west-1", "aws-iso-e"),
+            ("eusc-de-east-1", "aws-eusc"),
+        ] {
+            for fips in [false, true] {
+                match Endpoint::resolve(region, fips, true) {
+                    Err(Error::Config { message }) => assert_eq!(
+                        message,
+                        format!(
+                            "dual-stack endpoints are on, but the {partition} partition ({region}) has none"
+                        )
+                    ),
+                    other => panic!("{region}: {other:?}"),
+                }
+            }
+        }
+        assert_eq!(
+            Endpoint::for_region("eusc-de-east-1").unwrap(),
+            Endpoint::resolve("eusc-de-east-1", false, false).unwrap()
+        );
+    }
+
     #[test]
     fn region_defaults() {
         assert_eq!(

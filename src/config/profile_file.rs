@@ -55,53 +55,53 @@ enum FileKind {
     Credentials,
 }
 
-fn home_dir(env: &Env) -> Option<PathBuf> {
-    env.get("HOME")
-        .or_else(|| env.get("USERPROFILE"))
-        .map(PathBuf::from)
+fn home_dir(env: &Env) -> Result<Option<PathBuf>, Error> {
+    Ok(env
+        .first_var(&["HOME", "USERPROFILE"])?
+        .map(|(_, home)| PathBuf::from(home)))
 }
 
-fn expand_home(path: &str, env: &Env) -> PathBuf {
-    match (path.strip_prefix("~/"), home_dir(env)) {
+fn expand_home(path: &str, env: &Env) -> Result<PathBuf, Error> {
+    Ok(match (path.strip_prefix("~/"), home_dir(env)?) {
         (Some(rest), Some(home)) => home.join(rest),
         _ => PathBuf::from(path),
-    }
+    })
 }
 
 /// The path of the config file: `AWS_CONFIG_FILE`, else `~/.aws/config`.
-pub(crate) fn config_path(env: &Env) -> Option<PathBuf> {
-    match env.get("AWS_CONFIG_FILE") {
-        Some(p) => Some(expand_home(p, env)),
-        None => home_dir(env).map(|h| h.join(".aws").join("config")),
+pub(crate) fn config_path(env: &Env) -> Result<Option<PathBuf>, Error> {
+    match env.var("AWS_CONFIG_FILE")? {
+        Some(p) => expand_home(p, env).map(Some),
+        None => Ok(home_dir(env)?.map(|h| h.join(".aws").join("config"))),
     }
 }
 
 /// The path of the credentials file: `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`.
-pub(crate) fn credentials_path(env: &Env) -> Option<PathBuf> {
-    match env.get("AWS_SHARED_CREDENTIALS_FILE") {
-        Some(p) => Some(expand_home(p, env)),
-        None => home_dir(env).map(|h| h.join(".aws").join("credentials")),
+pub(crate) fn credentials_path(env: &Env) -> Result<Option<PathBuf>, Error> {
+    match env.var("AWS_SHARED_CREDENTIALS_FILE")? {
+        Some(p) => expand_home(p, env).map(Some),
+        None => Ok(home_dir(env)?.map(|h| h.join(".aws").join("credentials"))),
     }
 }
 
 /// The SSO token cache folder, `~/.aws/sso/cache`.
-pub(crate) fn sso_cache_dir(env: &Env) -> Option<PathBuf> {
-    home_dir(env).map(|h| h.join(".aws").join("sso").join("cache"))
+pub(crate) fn sso_cache_dir(env: &Env) -> Result<Option<PathBuf>, Error> {
+    Ok(home_dir(env)?.map(|h| h.join(".aws").join("sso").join("cache")))
 }
 
 impl ProfileSet {
     /// Reads both files (a missing file is empty) and selects `AWS_PROFILE` or `default`.
     pub fn load(env: &Env) -> Result<Self, Error> {
         let mut set = ProfileSet {
-            selected: env.get("AWS_PROFILE").unwrap_or("default").to_owned(),
+            selected: env.var("AWS_PROFILE")?.unwrap_or("default").to_owned(),
             ..Self::default()
         };
-        if let Some(path) = config_path(env) {
+        if let Some(path) = config_path(env)? {
             if let Some(text) = read_optional(&path)? {
                 set.parse(&text, &path, FileKind::Config)?;
             }
         }
-        if let Some(path) = credentials_path(env) {
+        if let Some(path) = credentials_path(env)? {
             if let Some(text) = read_optional(&path)? {
                 set.parse(&text, &path, FileKind::Credentials)?;
             }

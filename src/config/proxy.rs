@@ -211,7 +211,7 @@ impl ProxyConfig {
     /// names the variable (and never the password).
     pub fn from_env(env: &Env) -> Result<Self, Error> {
         let read = |names: [&str; 2]| -> Result<Option<ProxyUrl>, Error> {
-            match env.first_of(&names) {
+            match env.first_var(&names)? {
                 Some((name, url)) => ProxyUrl::parse(name, url).map(Some),
                 None => Ok(None),
             }
@@ -220,7 +220,7 @@ impl ProxyConfig {
         let http = read(["http_proxy", "HTTP_PROXY"])?.or_else(|| all.clone());
         let https = read(["https_proxy", "HTTPS_PROXY"])?.or(all);
         let no_proxy = env
-            .first_of(&["no_proxy", "NO_PROXY"])
+            .first_var(&["no_proxy", "NO_PROXY"])?
             .map_or_else(Vec::new, |(_, v)| {
                 v.split(',').filter_map(NoProxy::parse).collect()
             });

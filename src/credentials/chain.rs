@@ -139,7 +139,7 @@ impl DefaultChain {
                 return ctx.profile_credentials(&name, &mut HashSet::new(), deadline)
             }
             Some(_) => passed.push(format!("profile {name:?}: it has no credential settings")),
-            None if ctx.env.get("AWS_PROFILE").is_some() => {
+            None if ctx.env.var("AWS_PROFILE")?.is_some() => {
                 return Err(Error::InvalidCredentials {
                     message: format!(
                         "the profile {name:?} (AWS_PROFILE) is not in the config or credentials file"
@@ -149,11 +149,11 @@ impl DefaultChain {
             None => passed.push(format!("profile {name:?}: not in the config or credentials file")),
         }
         match (
-            ctx.env.get("AWS_WEB_IDENTITY_TOKEN_FILE"),
-            ctx.env.get("AWS_ROLE_ARN"),
+            ctx.env.var("AWS_WEB_IDENTITY_TOKEN_FILE")?,
+            ctx.env.var("AWS_ROLE_ARN")?,
         ) {
             (Some(file), Some(role)) => {
-                let session = ctx.env.get("AWS_ROLE_SESSION_NAME").map(str::to_owned);
+                let session = ctx.env.var("AWS_ROLE_SESSION_NAME")?.map(str::to_owned);
                 return ctx.web_identity(file, role, session, deadline);
             }
             _ => passed
@@ -165,11 +165,13 @@ impl DefaultChain {
                 "container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set".into(),
             ),
         }
-        if imds::disabled(&ctx.env) {
+        if imds::disabled(&ctx.env)? {
             passed.push("EC2 instance metadata: disabled by AWS_EC2_METADATA_DISABLED".into());
         } else {
             match imds::credentials(&ctx.env, ctx.step_timeout(deadline)?, &*ctx.transport) {
                 Ok(c) => return Ok(c),
+                // A variable that cannot be read is the user's to fix: said as it is.
+                Err(e @ Error::Config { .. }) => return Err(e),
                 Err(e) => passed.push(e.message().unwrap_or_default().to_owned()),
             }
         }
@@ -452,7 +454,7 @@ impl Context {
         };
         let portal_url = portal.to_string();
         let cache_dir =
-            sso_cache_dir(&self.env).ok_or_else(|| fail("no home directory for ~/.aws/sso/cache".into()))?;
+            sso_cache_dir(&self.env)?.ok_or_else(|| fail("no home directory for ~/.aws/sso/cache".into()))?;
         sso::credentials(
             &sso::SsoProfile {
                 cache_key,

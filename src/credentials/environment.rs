@@ -18,10 +18,11 @@ impl EnvironmentProvider {
     }
 
     /// The credentials the environment holds: `Ok(None)` when neither key variable is set,
-    /// an error when only one of the two is.
+    /// an error when only one of the two is, or when one of the three is not valid Unicode
+    /// ([`Env::var`]).
     pub fn credentials(&self) -> Result<Option<Credentials>, Error> {
-        let id = self.env.get("AWS_ACCESS_KEY_ID");
-        let secret = self.env.get("AWS_SECRET_ACCESS_KEY");
+        let id = self.env.var("AWS_ACCESS_KEY_ID")?;
+        let secret = self.env.var("AWS_SECRET_ACCESS_KEY")?;
         match (id, secret) {
             (None, None) => Ok(None),
             (Some(_), None) => Err(Error::InvalidCredentials {
@@ -31,7 +32,7 @@ impl EnvironmentProvider {
                 message: "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not".into(),
             }),
             (Some(id), Some(secret)) => {
-                let creds = Credentials::new(id, secret, self.env.get("AWS_SESSION_TOKEN"));
+                let creds = Credentials::new(id, secret, self.env.var("AWS_SESSION_TOKEN")?);
                 creds.validate()?;
                 Ok(Some(creds))
             }

@@ -158,3 +158,170 @@ fn kill_group(child: &mut Child) {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    fn message(r: Result<Credentials, Error>) -> String {
+        match r {
+            Err(Error::InvalidCredentials { message }) => message,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// A file holding `text`, for a helper to `cat`.
+    fn file(name: &str, text: &[u8]) -> std::path::PathBuf {
+        let path = std::env::temp_dir().join(format!("apigwv2-process-{}-{name}", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// Valid version-1 JSON of exactly `len` bytes.
+    fn json_of_len(len: usize) -> Vec<u8> {
+        let head = r#"{"Version":1,"AccessKeyId":"BIGKEY","SecretAccessKey":"s","Pad":""#;
+        let tail = r#""}"#;
+        let mut v = head.as_bytes().to_vec();
+        v.resize(len - tail.len(), b'x');
+        v.extend_from_slice(tail.as_bytes());
+        v
+    }
+
+    const LONG: Duration = Duration::from_secs(20);
+
+    #[test]
+    fn reads_version_1_and_every_field() {
+        let c = run(
+            r#"printf '%s' '{"Version": 1, "AccessKeyId": "PROCKEY", "SecretAccessKey": "p", "SessionToken": "pt", "Expiration": "2099-01-01T00:00:00Z"}'"#,
+            LONG,
+        )
+        .unwrap();
+        assert_eq!(
+            (c.access_key_id(), c.secret_access_key(), c.session_token()),
+            ("PROCKEY", "p", Some("pt"))
+        );
+        assert_eq!(
+            c.expiry(),
+            Some(std::time::UNIX_EPOCH + Duration::from_secs(4_070_908_800))
+        );
+        let c = run(
+            r#"echo '{"Version":1,"AccessKeyId":"A","SecretAccessKey":"s"}'"#,
+            LONG,
+        )
+        .unwrap();
+        assert_eq!((c.session_token(), c.expiry()), (None, None));
+    }
+
+    #[test]
+    fn only_version_1_is_read() {
+        for out in [
+            r#"{"Version": 2, "AccessKeyId": "A", "SecretAccessKey": "s"}"#,
+            r#"{"Version": "1", "AccessKeyId": "A", "SecretAccessKey": "s"}"#,
+            r#"{"Version": 1.5, "AccessKeyId": "A", "SecretAccessKey": "s"}"#,
+            r#"{"Version": 0, "AccessKeyId": "A", "SecretAccessKey": "s"}"#,
+            r#"{"AccessKeyId": "A", "SecretAccessKey": "s"}"#,
+            r#"[1]"#,
+        ] {
+            assert_eq!(
+                message(run(&format!("echo '{out}'"), LONG)),
+                "credential_process: its output must have \"Version\": 1",
+                "{out}"
+            );
+        }
+        assert_eq!(
+            message(run("echo 'not json'", LONG)),
+            "credential_process: its output is not JSON"
+        );
+        assert_eq!(
+            message(run(r#"echo '{"Version":1,"AccessKeyId":"A"}'"#, LONG)),
+            "credential_process: SecretAccessKey is missing"
+        );
+    }
+
+    #[test]
+    fn a_failing_helper_is_an_error_with_its_first_line_escaped_even_with_valid_output() {
+        let ok = r#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"s"}"#;
+        assert_eq!(
+            message(run(
+                &format!(r#"echo '{ok}'; printf 'expired\033[2J\nsecond line\n' >&2; exit 3"#),
+                LONG
+            )),
+            "credential_process: exited with exit status: 3: expired\\u{1b}[2J"
+        );
+        assert_eq!(
+            message(run("exit 1", LONG)),
+            "credential_process: exited with exit status: 1: "
+        );
+        let long_line = "e".repeat(300);
+        assert_eq!(
+            message(run(&format!("echo {long_line} >&2; exit 2"), LONG)),
+            format!(
+                "credential_process: exited with exit status: 2: {}",
+                &long_line[..200]
+            )
+        );
+    }
+
+    #[test]
+    fn stdout_is_read_up_to_its_bound_and_no_further() {
+        assert_eq!(MAX_STDOUT, 1024 * 1024);
+        let exact = file("exact", &json_of_len(MAX_STDOUT as usize));
+        let c = run(&format!("cat '{}'", exact.display()), LONG).unwrap();
+        assert_eq!(c.access_key_id(), "BIGKEY");
+        // Larger valid JSON is cut at the bound (the helper, which ignores the broken pipe,
+        // still exits 0): what was read is not JSON.
+        let over = file("over", &json_of_len(MAX_STDOUT as usize + 64 * 1024));
+        assert_eq!(
+            message(run(
+                &format!("trap '' PIPE; cat '{}' 2>/dev/null; exit 0", over.display()),
+                LONG
+            )),
+            "credential_process: its output is not JSON"
+        );
+        let _ = std::fs::remove_file(exact);
+        let _ = std::fs::remove_file(over);
+    }
+
+    #[test]
+    fn a_hanging_helper_and_its_children_are_stopped_at_the_deadline() {
+        let pid_file = std::env::temp_dir().join(format!("apigwv2-process-{}-pid", std::process::id()));
+        let _ = std::fs::remove_file(&pid_file);
+        let started = Instant::now();
+        let e = message(run(
+            &format!("sleep 60 & echo $! > '{}'; wait", pid_file.display()),
+            Duration::from_millis(300),
+        ));
+        assert_eq!(
+            e,
+            "credential_process: did not finish within 300ms; it and its children were stopped"
+        );
+        assert!(started.elapsed() < LONG, "{:?}", started.elapsed());
+        let pid = std::fs::read_to_string(&pid_file).unwrap().trim().to_owned();
+        let alive = || {
+            Command::new("kill")
+                .args(["-0", &pid])
+                .stderr(Stdio::null())
+                .status()
+                .unwrap()
+                .success()
+        };
+        let until = Instant::now() + LONG;
+        while alive() && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(!alive(), "the helper's child {pid} outlived the call");
+        let _ = std::fs::remove_file(&pid_file);
+    }
+
+    #[test]
+    fn an_answer_is_used_once_the_helper_exits_even_if_a_child_holds_its_output() {
+        let started = Instant::now();
+        let c = run(
+            r#"echo '{"Version":1,"AccessKeyId":"A","SecretAccessKey":"s"}'; sleep 60 & exit 0"#,
+            Duration::from_secs(60),
+        )
+        .unwrap();
+        assert_eq!(c.access_key_id(), "A");
+        assert!(started.elapsed() < LONG, "{:?}", started.elapsed());
+    }
+}

@@ -70,3 +70,65 @@ impl Client {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_the_wire_request() {
+        let r = GetApisRequest::new().request().unwrap();
+        assert_eq!(
+            (r.method, r.path.as_str(), r.query.as_str()),
+            ("GET", "/v2/apis", "")
+        );
+        let r = GetApisRequest::new()
+            .max_results(7)
+            .next_token("a+b/c=")
+            .request()
+            .unwrap();
+        assert_eq!(r.path, "/v2/apis");
+        assert_eq!(r.query.as_str(), "maxResults=7&nextToken=a%2Bb%2Fc%3D");
+        assert_eq!(GetApisRequest::NAME, "GetApis");
+    }
+
+    #[test]
+    fn rejects_bad_input_with_the_field_and_the_reason() {
+        for (req, field, reason) in [
+            (
+                GetApisRequest::new().max_results(0),
+                "max_results",
+                "must be at least 1",
+            ),
+            (
+                GetApisRequest::new().next_token("t\u{1b}"),
+                "next_token",
+                "contains the control character '\\u{1b}'",
+            ),
+        ] {
+            assert_eq!(
+                req.request(),
+                Err(Error::InvalidInput {
+                    field,
+                    reason: reason.into()
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn a_resume_token_skips_what_was_yielded() {
+        let req = GetApisRequest::new().next_token("apigwv2:skip=2:tok");
+        assert_eq!(req.request().unwrap().query.as_str(), "nextToken=tok");
+        let page = Page::new(
+            ["a", "b", "c"]
+                .iter()
+                .map(|n| Api::new(*n, *n, crate::ProtocolType::Http))
+                .collect(),
+            Some("next".to_owned()),
+        );
+        let page = req.finish(page);
+        let ids: Vec<_> = page.items.iter().map(|a| a.api_id.as_deref().unwrap()).collect();
+        assert_eq!((ids, page.next_token.as_deref()), (vec!["c"], Some("next")));
+    }
+}

@@ -31,3 +31,44 @@ impl Client {
         self.invoke(&GetStageRequest { api_id, stage_name })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_the_wire_request() {
+        let r = GetStageRequest {
+            api_id: "a b/c",
+            stage_name: "$default",
+        }
+        .request()
+        .unwrap();
+        assert_eq!(
+            (r.method, r.path.as_str(), r.query.as_str()),
+            ("GET", "/v2/apis/a%20b%2Fc/stages/%24default", "")
+        );
+        assert_eq!(GetStageRequest::NAME, "GetStage");
+    }
+
+    #[test]
+    fn rejects_labels_that_would_change_the_path() {
+        for (api_id, stage_name, field, reason) in [
+            (".", "x", "api_id", "must not be \".\""),
+            ("..", "x", "api_id", "must not be \"..\""),
+            ("a", ".", "stage_name", "must not be \".\""),
+            ("a", "..", "stage_name", "must not be \"..\""),
+            ("", "x", "api_id", "must not be empty"),
+            ("a", "", "stage_name", "must not be empty"),
+        ] {
+            assert_eq!(
+                GetStageRequest { api_id, stage_name }.request(),
+                Err(Error::InvalidInput {
+                    field,
+                    reason: reason.into()
+                }),
+                "{api_id:?} {stage_name:?}"
+            );
+        }
+    }
+}

@@ -112,16 +112,51 @@ mod tests {
 
     #[test]
     fn rejects_bad_input() {
-        for (req, field) in [
-            (GetStagesRequest::new(""), "api_id"),
-            (GetStagesRequest::new("a\n"), "api_id"),
-            (GetStagesRequest::new("a").max_results(0), "max_results"),
-            (GetStagesRequest::new("a").next_token("t\u{1}"), "next_token"),
+        for (req, field, reason) in [
+            (GetStagesRequest::new(""), "api_id", "must not be empty"),
+            (GetStagesRequest::new("."), "api_id", "must not be \".\""),
+            (GetStagesRequest::new(".."), "api_id", "must not be \"..\""),
+            (
+                GetStagesRequest::new("a\n"),
+                "api_id",
+                "contains the control character '\\n'",
+            ),
+            (
+                GetStagesRequest::new("a").max_results(0),
+                "max_results",
+                "must be at least 1",
+            ),
+            (
+                GetStagesRequest::new("a").next_token("t\u{1}"),
+                "next_token",
+                "contains the control character '\\u{1}'",
+            ),
         ] {
-            match req.request() {
-                Err(Error::InvalidInput { field: f, .. }) => assert_eq!(f, field),
-                other => panic!("{other:?}"),
-            }
+            assert_eq!(
+                req.request(),
+                Err(Error::InvalidInput {
+                    field,
+                    reason: reason.into()
+                }),
+                "{req:?}"
+            );
+        }
+        assert_eq!(GetStagesRequest::NAME, "GetStages");
+    }
+
+    #[test]
+    fn a_resume_token_skips_what_was_yielded() {
+        let req = GetStagesRequest::new("a").next_token("apigwv2:skip=1:tok");
+        assert_eq!(req.request().unwrap().query.as_str(), "nextToken=tok");
+        let page = Page::new(vec![Stage::new("x"), Stage::new("y")], None);
+        assert_eq!(req.finish(page).items, [Stage::new("y")]);
+        let page = GetStagesOutput::from_json(br#"{"items":[{"stageName":"s"}],"nextToken":"n"}"#).unwrap();
+        assert_eq!(page, Page::new(vec![Stage::new("s")], Some("n".to_owned())));
+        match GetStagesOutput::from_json(b"{\"items\":") {
+            Err(Error::InvalidResponse {
+                operation, status, ..
+            }) => assert_eq!((operation, status), ("GetStages", 200)),
+            other => panic!("{other:?}"),
         }
     }
 

@@ -183,6 +183,27 @@ mod tests {
         let big = format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(MAX_HEAD));
         assert!(read_request(&mut io::BufReader::new(big.as_bytes())).is_err());
     }
+
+    #[test]
+    fn a_head_of_the_bound_is_read_and_one_byte_more_is_not() {
+        let head = |len: usize| {
+            let fixed = "GET / HTTP/1.1\r\nX: \r\n\r\n".len();
+            format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(len - fixed))
+        };
+        assert_eq!(head(MAX_HEAD).len(), MAX_HEAD);
+        let req = read_request(&mut io::BufReader::new(head(MAX_HEAD).as_bytes()))
+            .unwrap()
+            .unwrap();
+        assert_eq!(req.header("x").map(str::len), Some(MAX_HEAD - 23));
+        let e = read_request(&mut io::BufReader::new(head(MAX_HEAD + 1).as_bytes())).unwrap_err();
+        assert_eq!(e.to_string(), "request head too large or cut short");
+        // Blank lines before the request line count against the bound too.
+        let padded = format!("{}{}", "\r\n".repeat(10), head(MAX_HEAD - 19));
+        assert_eq!(padded.len(), MAX_HEAD + 1);
+        let e = read_request(&mut io::BufReader::new(padded.as_bytes())).unwrap_err();
+        assert_eq!(e.to_string(), "request head too large or cut short");
+        assert_eq!(MAX_HEAD, 64 * 1024);
+    }
 }
 
 #[cfg(test)]

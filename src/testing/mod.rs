@@ -6,6 +6,11 @@
 //! choices where it is not: a page holds [`DEFAULT_PAGE_SIZE`] stages unless `maxResults`
 //! says otherwise, `maxResults` must be 1 to [`MAX_PAGE_SIZE`], and an unknown or foreign
 //! `nextToken` is a 400 `BadRequestException`.
+//!
+//! What a client can hold of it is bounded, so that a test of hostile or careless clients
+//! cannot exhaust the process: at most [`MAX_CONNECTIONS`] connections are served at once
+//! (each with a thread), a connection that sends nothing for [`IDLE_TIMEOUT`] or whose
+//! request has not arrived within it is closed, and a request head is at most 64 KiB.
 
 mod auth;
 mod demo;
@@ -18,6 +23,7 @@ mod tools;
 pub use demo::{demo_stages, DEMO_API_ID};
 pub use faults::Fault;
 pub use server::{
-    LocalApiGateway, LocalApiGatewayBuilder, RecordedRequest, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
+    LocalApiGateway, LocalApiGatewayBuilder, RecordedRequest, DEFAULT_PAGE_SIZE, IDLE_TIMEOUT,
+    MAX_CONNECTIONS, MAX_PAGE_SIZE,
 };
 pub use tools::{ManualClock, RecordingSleeper, SteppingClock};

@@ -4,10 +4,10 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{self, BufReader, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use time::OffsetDateTime;
 
@@ -21,8 +21,12 @@ use crate::{Api, Client, Credentials, ProtocolType, Stage};
 pub const MAX_PAGE_SIZE: u32 = 500;
 /// The page size the local endpoint uses when a request gives no `maxResults`.
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
-/// How long an idle keep-alive connection is kept open.
-const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most connections served at once, unless [`LocalApiGatewayBuilder::max_connections`]
+/// says otherwise: each has a thread and a socket of its own.
+pub const MAX_CONNECTIONS: usize = 64;
+/// How long a connection may wait for a request, and a request take to arrive, unless
+/// [`LocalApiGatewayBuilder::idle_timeout`] says otherwise.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// One request as the local endpoint received it. Its `Debug` hides the values of
 /// `authorization` and of every `*token` header.
@@ -127,6 +131,14 @@ pub(crate) struct State {
 #[must_use]
 pub struct LocalApiGatewayBuilder {
     state: State,
+    limits: Limits,
+}
+
+/// The bounds on what clients may hold of the server.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    max_connections: usize,
+    idle_timeout: Duration,
 }
 
 impl LocalApiGatewayBuilder {
@@ -209,6 +221,24 @@ impl LocalApiGatewayBuilder {
         self
     }
 
+    /// The most connections served at once (at least 1). Defaults to [`MAX_CONNECTIONS`].
+    /// Each has a thread of its own; when all are taken, a new connection closes the one
+    /// that has waited longest for its next request, or, when every one is busy with a
+    /// request, waits (in the listen backlog) until one is done.
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.limits.max_connections = n.max(1);
+        self
+    }
+
+    /// How long a connection may wait for its next request (a client that connects and
+    /// sends nothing, or keeps an idle connection open), and how long a request may take to
+    /// arrive once it began (a client that sends a byte now and then), before the server
+    /// closes it. Defaults to [`IDLE_TIMEOUT`]; a zero duration counts as 1 ms.
+    pub fn idle_timeout(mut self, d: Duration) -> Self {
+        self.limits.idle_timeout = d.max(Duration::from_millis(1));
+        self
+    }
+
     /// Starts the server on 127.0.0.1, on a port the OS picks. A failure to listen is an
     /// [`Error::Config`](crate::Error::Config), so `?` works in a function that returns
     /// [`apigwv2::Error`](crate::Error).
@@ -224,7 +254,11 @@ impl LocalApiGatewayBuilder {
         let shared = Arc::new(Shared {
             state: Mutex::new(self.state),
             stop: AtomicBool::new(false),
+            limits: self.limits,
             connections: Mutex::new(Vec::new()),
+            connection_ended: Condvar::new(),
+            next_connection_id: AtomicU64::new(0),
+            max_live: AtomicUsize::new(0),
             next_request_id: AtomicU64::new(1),
             received: AtomicU64::new(0),
             in_flight: AtomicU64::new(0),
@@ -247,7 +281,14 @@ impl LocalApiGatewayBuilder {
 struct Shared {
     state: Mutex<State>,
     stop: AtomicBool,
-    connections: Mutex<Vec<(TcpStream, JoinHandle<()>)>>,
+    limits: Limits,
+    /// The connections being served: each thread removes its own entry as it ends.
+    connections: Mutex<Vec<Connection>>,
+    /// Signalled when a connection ends (a slot is free) or the server stops.
+    connection_ended: Condvar,
+    next_connection_id: AtomicU64,
+    /// The most connections served at once, so far.
+    max_live: AtomicUsize,
     next_request_id: AtomicU64,
     received: AtomicU64,
     /// Requests being answered now, and the most at once.
@@ -256,9 +297,23 @@ struct Shared {
     accepted: AtomicU64,
 }
 
+/// One connection being served: a handle on its socket (to close it), whether it waits for
+/// a request (so that it may be closed to make room), and its thread.
+#[derive(Debug)]
+struct Connection {
+    id: u64,
+    stream: TcpStream,
+    idle: Arc<AtomicBool>,
+    thread: JoinHandle<()>,
+}
+
 impl Shared {
     fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn connections(&self) -> MutexGuard<'_, Vec<Connection>> {
+        self.connections.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -319,6 +374,10 @@ impl LocalApiGateway {
                 requests: Vec::new(),
                 record_requests: true,
                 request_count: 0,
+            },
+            limits: Limits {
+                max_connections: MAX_CONNECTIONS,
+                idle_timeout: IDLE_TIMEOUT,
             },
         }
     }
@@ -408,6 +467,18 @@ impl LocalApiGateway {
         self.shared.accepted.load(Ordering::SeqCst) as usize
     }
 
+    /// How many connections are being served now (each with a thread of its own): never
+    /// more than [`LocalApiGatewayBuilder::max_connections`]. Zero once every client has
+    /// closed its connections, or left them idle past the idle timeout.
+    pub fn live_connections(&self) -> usize {
+        self.shared.connections().len()
+    }
+
+    /// The most connections that were being served at the same moment, so far.
+    pub fn max_live_connections(&self) -> usize {
+        self.shared.max_live.load(Ordering::SeqCst)
+    }
+
     /// Forgets the recorded requests.
     pub fn clear_requests(&self) {
         self.shared.state().requests.clear();
@@ -418,17 +489,18 @@ impl LocalApiGateway {
 impl Drop for LocalApiGateway {
     fn drop(&mut self) {
         self.shared.stop.store(true, Ordering::SeqCst);
-        // Wake the accept loop.
+        // Wake the accept loop, whether it waits for a connection or for a free slot.
+        self.shared.connection_ended.notify_all();
         let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
         if let Some(h) = self.accept.take() {
             let _ = h.join();
         }
-        let conns = std::mem::take(&mut *self.shared.connections.lock().unwrap_or_else(|p| p.into_inner()));
-        for (stream, _) in &conns {
-            let _ = stream.shutdown(Shutdown::Both);
+        let conns = std::mem::take(&mut *self.shared.connections());
+        for c in &conns {
+            let _ = c.stream.shutdown(Shutdown::Both);
         }
-        for (_, handle) in conns {
-            let _ = handle.join();
+        for c in conns {
+            let _ = c.thread.join();
         }
     }
 }
@@ -441,31 +513,109 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
         let Ok(stream) = stream else { continue };
         shared.accepted.fetch_add(1, Ordering::SeqCst);
         let _ = stream.set_nodelay(true);
-        let _ = stream.set_read_timeout(Some(IDLE_TIMEOUT));
-        let _ = stream.set_write_timeout(Some(IDLE_TIMEOUT));
+        let _ = stream.set_write_timeout(Some(shared.limits.idle_timeout));
         let Ok(clone) = stream.try_clone() else { continue };
+        let Some(mut conns) = free_slot(&shared) else {
+            break;
+        };
+        let id = shared.next_connection_id.fetch_add(1, Ordering::SeqCst);
+        let idle = Arc::new(AtomicBool::new(true));
         let conn_shared = Arc::clone(&shared);
+        let conn_idle = Arc::clone(&idle);
+        // Registered under the lock the thread takes to remove itself: it cannot end first.
         let spawned = std::thread::Builder::new()
             .name("local-apigw-conn".into())
-            .spawn(move || serve_connection(stream, conn_shared));
-        if let Ok(handle) = spawned {
-            let mut conns = shared.connections.lock().unwrap_or_else(|p| p.into_inner());
-            conns.retain(|(_, h)| !h.is_finished());
-            conns.push((clone, handle));
+            .spawn(move || {
+                serve_connection(stream, &conn_shared, &conn_idle);
+                conn_shared.connections().retain(|c| c.id != id);
+                conn_shared.connection_ended.notify_all();
+            });
+        if let Ok(thread) = spawned {
+            conns.push(Connection {
+                id,
+                stream: clone,
+                idle,
+                thread,
+            });
+            shared.max_live.fetch_max(conns.len(), Ordering::SeqCst);
         }
     }
 }
 
-fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
+/// Waits until fewer than the most connections are served, closing the connection that
+/// has waited longest for a request if every slot is taken; returns the registry locked,
+/// or `None` when the server stops.
+fn free_slot(shared: &Shared) -> Option<MutexGuard<'_, Vec<Connection>>> {
+    let mut conns = shared.connections();
+    loop {
+        if shared.stop.load(Ordering::SeqCst) {
+            return None;
+        }
+        if conns.len() < shared.limits.max_connections {
+            return Some(conns);
+        }
+        if let Some(oldest_idle) = conns
+            .iter()
+            .filter(|c| c.idle.load(Ordering::SeqCst))
+            .min_by_key(|c| c.id)
+        {
+            // Its thread sees the end of the stream and removes itself.
+            let _ = oldest_idle.stream.shutdown(Shutdown::Both);
+        }
+        // (Timed: a stop between the check above and the wait is seen at the next turn.)
+        conns = shared
+            .connection_ended
+            .wait_timeout(conns, Duration::from_millis(100))
+            .unwrap_or_else(|p| p.into_inner())
+            .0;
+    }
+}
+
+/// A connection's socket, read within a deadline: each read may wait only for what is left
+/// of it, so a request that arrives a byte at a time cannot hold the connection forever.
+struct Deadline {
+    stream: TcpStream,
+    until: Instant,
+}
+
+impl io::Read for Deadline {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the connection's deadline passed",
+            ));
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        io::Read::read(&mut self.stream, buf)
+    }
+}
+
+fn serve_connection(stream: TcpStream, shared: &Shared, idle: &AtomicBool) {
     let Ok(write_half) = stream.try_clone() else {
         return;
     };
-    let mut reader = BufReader::new(stream);
+    let timeout = shared.limits.idle_timeout;
+    let mut reader = BufReader::new(Deadline {
+        stream,
+        until: Instant::now() + timeout,
+    });
     let mut writer = io::BufWriter::new(write_half);
     loop {
+        // Wait for the next request's first byte, then give the whole request one deadline.
+        idle.store(true, Ordering::SeqCst);
+        reader.get_mut().until = Instant::now() + timeout;
+        match io::BufRead::fill_buf(&mut reader) {
+            Ok([]) | Err(_) => break,
+            Ok(_) => {}
+        }
+        idle.store(false, Ordering::SeqCst);
+        reader.get_mut().until = Instant::now() + timeout;
         let req = match http::read_request(&mut reader) {
             Ok(Some(r)) => r,
             Ok(None) => break,
+            Err(e) if matches!(e.kind(), io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock) => break,
             Err(_) => {
                 let _ = http::write_head(&mut writer, 400, &[("Connection".into(), "close".into())], 0);
                 let _ = writer.flush();
@@ -480,7 +630,7 @@ fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
             .is_some_and(|v| v.eq_ignore_ascii_case("close"));
         let in_flight = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         shared.max_in_flight.fetch_max(in_flight, Ordering::SeqCst);
-        let (action, delay) = handle(&shared, &req);
+        let (action, delay) = handle(shared, &req);
         // (Read in a statement of its own: a guard in the `if let` would be held while
         // sleeping, and stall every other connection.)
         let latency = shared.state().latency;
@@ -505,7 +655,7 @@ fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
             break;
         }
     }
-    let _ = reader.get_ref().shutdown(Shutdown::Both);
+    let _ = reader.get_ref().stream.shutdown(Shutdown::Both);
 }
 
 fn handle(shared: &Shared, req: &Request) -> (Action, Option<Duration>) {
@@ -592,4 +742,111 @@ fn add_common_headers(r: &mut Response, request_id: &str, now: OffsetDateTime) {
         r.headers.push(("x-amzn-RequestId".into(), request_id.to_owned()));
     }
     r.headers.push(("Date".into(), http::http_date(now)));
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use super::*;
+
+    /// Polls `done` until it holds, for at most 20 s (a bound, not an ordering).
+    fn eventually(mut done: impl FnMut() -> bool) -> bool {
+        let until = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < until {
+            if done() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        done()
+    }
+
+    fn still_open(s: &mut TcpStream) -> bool {
+        s.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
+        matches!(s.read(&mut [0u8; 1]), Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut))
+    }
+
+    /// Connects and sends the start of a request, never its end: a busy connection.
+    fn half_a_request(gw: &LocalApiGateway) -> TcpStream {
+        let mut s = TcpStream::connect(gw.addr()).unwrap();
+        s.write_all(b"GET /v2/apis/a1/stages HTTP/1.1\r\nHost: x\r\n")
+            .unwrap();
+        s
+    }
+
+    fn busy(gw: &LocalApiGateway) -> usize {
+        let conns = gw.shared.connections();
+        conns.iter().filter(|c| !c.idle.load(Ordering::SeqCst)).count()
+    }
+
+    #[test]
+    fn a_full_server_waits_for_a_busy_connection_and_never_closes_one() {
+        let gw = LocalApiGateway::builder()
+            .api("a1", vec![Stage::new("s")])
+            .max_connections(2)
+            .idle_timeout(Duration::from_secs(600))
+            .start()
+            .unwrap();
+        let mut first = half_a_request(&gw);
+        let mut second = half_a_request(&gw);
+        assert!(eventually(|| busy(&gw) == 2));
+        // A third client is accepted and waits for a slot.
+        let client = gw
+            .client_builder()
+            .retry_config(crate::retry::RetryConfig::disabled())
+            .timeout(Duration::from_secs(60))
+            .build()
+            .unwrap();
+        let third = std::thread::spawn(move || {
+            client
+                .stages("a1")
+                .map(|s| s.map(|s| s.stage_name))
+                .collect::<Result<Vec<_>, _>>()
+        });
+        assert!(eventually(|| gw.connection_count() == 3));
+        assert!(still_open(&mut first) && still_open(&mut second));
+        assert!(!third.is_finished(), "served while both slots were busy");
+        // The first request ends (unsigned: a 403), its connection is idle, and the
+        // waiting client takes its slot.
+        first.write_all(b"\r\n").unwrap();
+        first.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        let mut answer = Vec::new();
+        let _ = first.read_to_end(&mut answer);
+        assert!(
+            answer.starts_with(b"HTTP/1.1 403 Forbidden\r\n"),
+            "{:?}",
+            String::from_utf8_lossy(&answer)
+        );
+        assert_eq!(third.join().unwrap().unwrap(), ["s"]);
+        // The other busy connection was never closed to make room.
+        assert!(still_open(&mut second));
+        assert_eq!(gw.max_live_connections(), 2);
+    }
+
+    #[test]
+    fn dropping_a_full_server_ends_its_threads() {
+        let gw = LocalApiGateway::builder()
+            .api("a1", vec![Stage::new("s")])
+            .max_connections(1)
+            .idle_timeout(Duration::from_secs(600))
+            .start()
+            .unwrap();
+        let mut busy_one = half_a_request(&gw);
+        assert!(eventually(|| busy(&gw) == 1));
+        let mut waiting = TcpStream::connect(gw.addr()).unwrap();
+        assert!(eventually(|| gw.connection_count() == 2));
+        let (done, ended) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            drop(gw);
+            let _ = done.send(());
+        });
+        ended
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the drop returned");
+        busy_one.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        assert_eq!(busy_one.read(&mut [0u8; 16]).unwrap(), 0);
+        waiting.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        assert_eq!(waiting.read(&mut [0u8; 16]).unwrap(), 0);
+    }
 }

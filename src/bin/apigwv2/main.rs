@@ -751,8 +751,45 @@ fn demo(_: &Args) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// The arguments as text. One that is not valid UTF-8 is a usage error that names it by
+/// its position and shows it escaped (each byte that is not text as `\xNN`).
+fn utf8_args(args: impl Iterator<Item = std::ffi::OsString>) -> Result<Vec<String>, String> {
+    args.enumerate()
+        .map(|(i, a)| {
+            a.into_string()
+                .map_err(|a| format!("argument {} is not valid UTF-8: \"{}\"", i + 1, escaped_os(&a)))
+        })
+        .collect()
+}
+
+/// An OS string for a message: its text with `"`, `\` and [`needs_escape`] characters
+/// escaped, and each byte that is not text as `\xNN`.
+fn escaped_os(s: &std::ffi::OsStr) -> String {
+    let mut out = String::new();
+    for chunk in s.as_encoded_bytes().utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if needs_escape(c) || c == '"' || c == '\\' {
+                out.extend(c.escape_default());
+            } else {
+                out.push(c);
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
 fn main() -> ExitCode {
-    let mut argv = std::env::args().skip(1).peekable();
+    let argv = match utf8_args(std::env::args_os().skip(1)) {
+        Ok(argv) => argv,
+        Err(msg) => {
+            eprintln!("apigwv2: {msg}\nusage: apigwv2 <API_ID> [options]   (apigwv2 --help for more)");
+            return ExitCode::from(2);
+        }
+    };
+    let mut argv = argv.into_iter().peekable();
     if let Some(cmd) = argv.peek().and_then(|a| aws::Command::from_name(a)) {
         argv.next();
         return aws::main(cmd, argv);
@@ -787,4 +824,212 @@ fn main() -> ExitCode {
     };
     let api_id = args.api_id.clone().unwrap_or_default();
     run(&client, &api_id, &args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_escaped_class_and_nothing_beside_it() {
+        for (class, range) in [
+            ("C0 controls", '\u{0}'..='\u{1f}'),
+            ("DEL", '\u{7f}'..='\u{7f}'),
+            ("C1 controls", '\u{80}'..='\u{9f}'),
+            ("Arabic letter mark", '\u{061c}'..='\u{061c}'),
+            ("direction marks", '\u{200e}'..='\u{200f}'),
+            ("embeddings and overrides", '\u{202a}'..='\u{202e}'),
+            ("isolates", '\u{2066}'..='\u{2069}'),
+        ] {
+            for c in range {
+                assert!(needs_escape(c), "{class}: {c:?}");
+                assert_eq!(printable(&format!("a{c}b")), format!("a{}b", c.escape_default()));
+                assert_eq!(shell_quoted(&format!("t{c}")), None, "{class}: {c:?}");
+                // JSON output: the same string value, written with \u escapes.
+                let line = json_line(&format!("a{c}b")).unwrap();
+                assert!(!line.contains(c), "{class}: {c:?}: {line}");
+                assert_eq!(serde_json::from_str::<String>(&line).unwrap(), format!("a{c}b"));
+            }
+        }
+        for c in [
+            ' ', '~', '\u{a0}', '\u{061b}', '\u{061d}', '\u{200d}', '\u{2010}', '\u{2029}', '\u{202f}',
+            '\u{2065}', '\u{206a}', 'é', '😀',
+        ] {
+            assert!(!needs_escape(c), "{c:?}");
+            assert_eq!(printable(&format!("a{c}b")), format!("a{c}b"));
+        }
+        assert_eq!(
+            json_line(&"\u{1b}[31m\u{202e}x\u{7f}é\n").unwrap(),
+            "\"\\u001b[31m\\u202ex\\u007fé\\n\""
+        );
+    }
+
+    #[test]
+    fn tokens_are_quoted_for_a_shell() {
+        assert_eq!(shell_quoted("abc").as_deref(), Some("'abc'"));
+        assert_eq!(shell_quoted("a'b").as_deref(), Some("'a'\\''b'"));
+        assert_eq!(
+            shell_quoted("$(rm -rf ~) `x` \"y\"").as_deref(),
+            Some("'$(rm -rf ~) `x` \"y\"'")
+        );
+        assert_eq!(shell_quoted("").as_deref(), Some("''"));
+        assert_eq!(shell_quoted("a\nb"), None);
+    }
+
+    #[test]
+    fn arguments_that_are_not_utf8_are_named_and_shown_escaped() {
+        assert_eq!(
+            utf8_args(["a", "b"].into_iter().map(std::ffi::OsString::from)),
+            Ok(vec!["a".to_owned(), "b".to_owned()])
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStringExt;
+            let os = |b: &[u8]| std::ffi::OsString::from_vec(b.to_vec());
+            assert_eq!(
+                utf8_args([os(b"ok"), os(b"\xff\xfe"), os(b"\xc0")].into_iter()),
+                Err("argument 2 is not valid UTF-8: \"\\xff\\xfe\"".to_owned())
+            );
+            assert_eq!(
+                escaped_os(&os(b"\"\\\x1b\xe2\x80\xae\xe2\x80ok \xc3\xa9")),
+                "\\\"\\\\\\u{1b}\\u{202e}\\xe2\\x80ok é"
+            );
+        }
+    }
+
+    #[test]
+    fn times_and_cells() {
+        assert_eq!(utc(None), "-");
+        let t = time::macros::datetime!(2025-01-02 03:04:05 +02:00);
+        assert_eq!(utc(Some(t)), "2025-01-02 01:04:05Z");
+        assert_eq!(truncate("abcdef", 6), "abcdef");
+        assert_eq!(truncate("abcdef", 5), "abcd…");
+        assert_eq!(truncate("ééé", 3), "ééé");
+        assert_eq!(truncate("ééé", 2), "é…");
+        let mut stage = Stage::new("prod\u{1b}");
+        stage.deployment_id = Some("d1".into());
+        stage.auto_deploy = Some(true);
+        stage.description = Some("line\nbreak\ttab".into());
+        assert_eq!(
+            stage_cells(&stage),
+            ["prod\\u{1b}", "d1", "true", "-", "line break tab"]
+        );
+        assert_eq!(stage_cells(&Stage::new("s")), ["s", "-", "-", "-", ""]);
+    }
+
+    #[test]
+    fn tables_align_and_cut_to_the_width() {
+        let rows = vec![
+            vec!["a".to_owned(), "bb".to_owned(), "last".to_owned()],
+            vec!["ccc".to_owned(), "d".to_owned(), "".to_owned()],
+        ];
+        let table = |width| {
+            let mut out = Vec::new();
+            print_table(&mut out, &["H1", "H2", "H3"], &rows, width).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(table(None), "H1   H2  H3\na    bb  last\nccc  d\n");
+        assert_eq!(table(Some(11)), "H1   H2  H3\na    bb  l…\nccc  d\n");
+        assert_eq!(table(Some(10)), "H1   H2  …\na    bb  …\nccc  d\n");
+        assert_eq!(table(Some(13)), "H1   H2  H3\na    bb  last\nccc  d\n");
+    }
+
+    #[test]
+    fn what_the_user_must_fix_exits_2() {
+        let code = |e: &Error| format!("{:?}", exit_for(e));
+        let two = format!("{:?}", ExitCode::from(2));
+        let one = format!("{:?}", ExitCode::from(1));
+        assert_eq!(
+            code(&Error::InvalidInput {
+                field: "api_id",
+                reason: "x".into()
+            }),
+            two
+        );
+        assert_eq!(code(&Error::Config { message: "x".into() }), two);
+        assert_eq!(code(&Error::InvalidCredentials { message: "x".into() }), one);
+        assert_eq!(
+            code(&Error::ApiName {
+                name: "n".into(),
+                api_ids: vec![]
+            }),
+            one
+        );
+    }
+
+    #[test]
+    fn options_take_their_values_inline_or_next() {
+        assert_eq!(
+            split_option("--page-size=3"),
+            ("--page-size".to_owned(), Some("3".to_owned()))
+        );
+        assert_eq!(
+            split_option("--x=a=b"),
+            ("--x".to_owned(), Some("a=b".to_owned()))
+        );
+        assert_eq!(split_option("-x=1"), ("-x=1".to_owned(), None));
+        assert_eq!(split_option("api=1"), ("api=1".to_owned(), None));
+        let parse = |args: &[&str]| parse_args(args.iter().map(|s| s.to_string()));
+        let a = parse(&["a1", "--page-size=3", "--max-items", "4", "--region=eu-west-1"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (
+                a.api_id.as_deref(),
+                a.page_size,
+                a.max_items,
+                a.client.region.as_deref()
+            ),
+            (Some("a1"), Some(3), Some(4), Some("eu-west-1"))
+        );
+        for (args, says) in [
+            (&["a1", "--page-size"][..], "--page-size needs a number"),
+            (
+                &["a1", "--parallelism", "2"],
+                "--parallelism goes with --all-apis",
+            ),
+            (
+                &["--all-apis", "--parallelism=0"],
+                "--parallelism must be a whole number of at least 1, not \"0\"",
+            ),
+            (
+                &["--demo", "a1"],
+                "--demo takes no API_ID, --region, --profile or --endpoint-url",
+            ),
+            (
+                &["--demo", "--region", "r"],
+                "--demo takes no API_ID, --region, --profile or --endpoint-url",
+            ),
+            (
+                &["a1", "--api-name", "n"],
+                "give an API_ID or --api-name, not both",
+            ),
+            (
+                &["--apis", "a1"],
+                "--all-apis and --apis take no API_ID, --api-name or --stage",
+            ),
+            (
+                &["a1", "--stage", "s", "--page-size", "1"],
+                "--stage shows one stage: no --page-size, --max-items or --starting-token",
+            ),
+            (&[], "missing API_ID (or --api-name, --all-apis, --apis)"),
+            (&["-"], "unknown option \"-\""),
+            (
+                &["a1", "b2"],
+                "unexpected argument \"b2\": only one API_ID is taken",
+            ),
+        ] {
+            assert_eq!(parse(args).err().as_deref(), Some(says), "{args:?}");
+        }
+        assert!(parse(&["--demo"]).unwrap().unwrap().demo);
+        assert!(parse(&["a1", "--help"]).unwrap().is_none());
+        assert!(parse(&["--apis"]).unwrap().unwrap().mode == Mode::Apis);
+        assert!(
+            parse(&["--all-apis", "--parallelism", "3"])
+                .unwrap()
+                .unwrap()
+                .parallelism
+                == Some(3)
+        );
+    }
 }
