@@ -701,10 +701,18 @@ fn stale_credentials_refresh_at_the_boundary_and_serve_until_they_expire() {
     let clock = ManualClock::new(start);
     let chain = container_chain(&home, &ecs.url, &clock);
     let key = |r: Result<Credentials, Error>| r.map(|c| c.access_key_id().to_owned());
-    let refresh_under_way = || {
-        arrived
-            .recv_timeout(Duration::from_secs(30))
-            .expect("a refresh reached the container endpoint")
+    // Waits for the refresh that `refresher` started to reach the endpoint; fails at once
+    // when the call ended without one.
+    let refresh_under_way = |refresher: &std::thread::JoinHandle<Result<String, Error>>| {
+        let until = Instant::now() + Duration::from_secs(30);
+        loop {
+            match arrived.recv_timeout(Duration::from_millis(10)) {
+                Ok(()) => return,
+                Err(_) if refresher.is_finished() => panic!("the call ended without a refresh"),
+                Err(_) if Instant::now() > until => panic!("no refresh within 30 s"),
+                Err(_) => {}
+            }
+        }
     };
     assert_eq!(key(chain.provide_credentials()).unwrap(), "KEY0");
     clock.advance(Duration::from_secs(299));
@@ -720,7 +728,7 @@ fn stale_credentials_refresh_at_the_boundary_and_serve_until_they_expire() {
         let chain = Arc::clone(&chain);
         std::thread::spawn(move || chain.provide_credentials().map(|c| c.access_key_id().to_owned()))
     };
-    refresh_under_way();
+    refresh_under_way(&refresher);
     let waited = chain.provide_credentials_until(Instant::now() + Duration::from_millis(200));
     assert_eq!(key(waited).unwrap(), "KEY0");
     release.send(()).unwrap();
@@ -733,7 +741,7 @@ fn stale_credentials_refresh_at_the_boundary_and_serve_until_they_expire() {
         let chain = Arc::clone(&chain);
         std::thread::spawn(move || chain.provide_credentials().map(|c| c.access_key_id().to_owned()))
     };
-    refresh_under_way();
+    refresh_under_way(&refresher);
     let waited = chain.provide_credentials_until(Instant::now() + Duration::from_millis(200));
     assert_eq!(
         credentials_message(waited.unwrap_err()),

@@ -734,7 +734,7 @@ fn the_call_deadline_bounds_a_slow_credential_process() {
     )
     .unwrap();
     let client = chain_client(&gw, chain_env(&home, &[]), Duration::from_secs(2));
-    let (e, elapsed) = within(120, move || {
+    let (e, elapsed) = within(60, move || {
         let started = std::time::Instant::now();
         let e = client.get_stages(&GetStagesRequest::new("a")).unwrap_err();
         (e, started.elapsed())
@@ -794,7 +794,7 @@ fn the_call_deadline_bounds_a_chain_of_assumed_roles() {
     );
     let env = chain_env(&home, &[("AWS_ENDPOINT_URL_STS", &sts.url)]);
     let client = chain_client(&gw, env, Duration::from_secs(2));
-    let (e, elapsed) = within(120, move || {
+    let (e, elapsed) = within(60, move || {
         let started = std::time::Instant::now();
         let e = client.get_stages(&GetStagesRequest::new("a")).unwrap_err();
         (e, started.elapsed())

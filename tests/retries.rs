@@ -12,13 +12,24 @@ use apigwv2::testing::{Fault, LocalApiGateway, RecordingSleeper, SteppingClock};
 use apigwv2::{Client, Credentials, Error, GetStagesRequest, TransportErrorKind};
 use common::{gateway, names, numbered};
 
+/// A client with this retry configuration and a recording sleeper. Its attempt timeout
+/// (10 s) is one that no answer on a loaded machine reaches unless the test delays it on
+/// purpose: a spurious timeout would be a retry the counts below do not expect.
 fn retrying(gw: &LocalApiGateway, retry: RetryConfig) -> (Client, RecordingSleeper) {
+    retrying_with_timeout(gw, retry, Duration::from_secs(10))
+}
+
+fn retrying_with_timeout(
+    gw: &LocalApiGateway,
+    retry: RetryConfig,
+    timeout: Duration,
+) -> (Client, RecordingSleeper) {
     let sleeper = RecordingSleeper::new();
     let c = gw
         .client_builder()
         .retry_config(retry)
         .sleeper(sleeper.clone())
-        .timeout(Duration::from_millis(400))
+        .timeout(timeout)
         .build()
         .unwrap();
     (c, sleeper)
@@ -40,11 +51,17 @@ fn each_transient_fault_on_a_middle_page_is_retried_without_loss_or_duplication(
         Fault::DropConnection,
         Fault::TruncateBody,
         Fault::BadJson,
-        Fault::Delay(Duration::from_millis(900)),
+        // An answer 6 s late, to a client that waits 3 s: a timeout. (Both far apart from
+        // the milliseconds an answer takes, so that no other request times out.)
+        Fault::Delay(Duration::from_secs(6)),
     ];
     for fault in faults {
         let gw = gateway("api", numbered(20));
-        let (c, sleeper) = retrying(&gw, RetryConfig::default());
+        let timeout = match fault {
+            Fault::Delay(_) => Duration::from_secs(3),
+            _ => Duration::from_secs(10),
+        };
+        let (c, sleeper) = retrying_with_timeout(&gw, RetryConfig::default(), timeout);
         gw.inject(Fault::Normal);
         gw.inject(fault.clone());
         let got = names(c.stages("api").page_size(5)).unwrap_or_else(|e| panic!("{fault:?}: {e}"));
