@@ -64,7 +64,19 @@ fn pages_iterator_yields_whole_pages() {
         .unwrap();
     let sizes: Vec<usize> = pages.iter().map(|p| p.items.len()).collect();
     assert_eq!(sizes, [4, 4, 2]);
-    assert!(pages[0].next_token.is_some() && pages[2].next_token.is_none());
+    assert_eq!(pages[2].next_token, None);
+    // Each page's token is the one the next request carried.
+    let reqs = gw.requests();
+    assert_eq!(reqs.len(), 3);
+    assert_eq!(reqs[0].query_param("nextToken"), None);
+    for i in 0..2 {
+        assert!(pages[i].next_token.is_some(), "page {i}");
+        assert_eq!(
+            reqs[i + 1].query_param("nextToken"),
+            pages[i].next_token,
+            "page {i}"
+        );
+    }
 }
 
 #[test]
@@ -267,7 +279,13 @@ fn page_size_zero_and_bad_tokens_fail_before_sending() {
         }))
     ));
     let mut it = c.stages("v").starting_token("tok\u{7}");
-    assert!(matches!(it.next(), Some(Err(Error::InvalidInput { .. }))));
+    assert!(matches!(
+        it.next(),
+        Some(Err(Error::InvalidInput {
+            field: "starting_token",
+            ..
+        }))
+    ));
     assert_eq!(gw.request_count(), 0);
 }
 

@@ -29,6 +29,39 @@ pub fn client(gw: &LocalApiGateway) -> Client {
         .expect("client")
 }
 
+/// The message of an [`Error::InvalidCredentials`]; any other error fails the test, so a
+/// credential failure reported as the wrong kind of error is caught.
+pub fn credentials_message(e: Error) -> String {
+    match e {
+        Error::InvalidCredentials { message } => message,
+        other => panic!("expected Error::InvalidCredentials, got {other:?}"),
+    }
+}
+
+/// The message of an [`Error::Config`]; any other error fails the test.
+pub fn config_message(e: Error) -> String {
+    match e {
+        Error::Config { message } => message,
+        other => panic!("expected Error::Config, got {other:?}"),
+    }
+}
+
+/// Waits (at most `secs`) for `done` to hold, checking every 10 ms: for an event the test
+/// cannot be told of otherwise (a file a helper process writes, a process ending). True
+/// once it holds; false when the bound passed first.
+pub fn wait_until(secs: u64, mut done: impl FnMut() -> bool) -> bool {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        if done() {
+            return true;
+        }
+        if std::time::Instant::now() >= until {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
 /// The names of every stage yielded, or the first error.
 pub fn names(it: impl Iterator<Item = Result<Stage, Error>>) -> Result<Vec<String>, Error> {
     it.map(|s| s.map(|s| s.stage_name)).collect()
