@@ -4,7 +4,6 @@
 //! environment, the container endpoint, EC2 instance metadata. Results are cached and
 //! refreshed shortly before they expire, by one thread at a time.
 
-use std::collections::HashSet;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -136,7 +135,7 @@ impl DefaultChain {
         let name = ctx.profiles.selected().to_owned();
         match ctx.profiles.profile(&name) {
             Some(p) if has_credentials(p) => {
-                return ctx.profile_credentials(&name, &mut HashSet::new(), deadline)
+                return ctx.profile_credentials(&name, &mut Vec::new(), deadline)
             }
             Some(_) => passed.push(format!("profile {name:?}: it has no credential settings")),
             None if ctx.env.var("AWS_PROFILE")?.is_some() => {
@@ -308,7 +307,7 @@ impl Context {
     fn profile_credentials(
         &self,
         name: &str,
-        visited: &mut HashSet<String>,
+        visited: &mut Vec<String>,
         deadline: Instant,
     ) -> Result<Credentials, Error> {
         let fail = |why: String| Error::InvalidCredentials {
@@ -319,12 +318,14 @@ impl Context {
                 "source_profile chain is longer than {MAX_PROFILE_CHAIN} profiles"
             )));
         }
-        if !visited.insert(name.to_owned()) {
+        // The profiles in the order the chain visited them, so the message reads as the chain.
+        if visited.iter().any(|v| v == name) {
             return Err(fail(format!(
                 "source_profile chain loops back to it ({})",
-                visited.iter().cloned().collect::<Vec<_>>().join(", ")
+                visited.join(", ")
             )));
         }
+        visited.push(name.to_owned());
         let p = self
             .profiles
             .profile(name)

@@ -20,6 +20,8 @@ use crate::redact::Escaped;
 /// How long the output pipes may stay open after the helper exited before what was read
 /// is used anyway: long enough for the helper's last write to be read.
 const DRAIN_AFTER_EXIT: Duration = Duration::from_millis(200);
+/// How long the pipes' readers may still take after the helper's group was stopped.
+const DRAIN_AFTER_KILL: Duration = Duration::from_secs(2);
 /// The most read from stdout and stderr.
 const MAX_STDOUT: u64 = 1024 * 1024;
 const MAX_STDERR: u64 = 64 * 1024;
@@ -61,6 +63,12 @@ pub(crate) fn run(command: &str, timeout: Duration) -> Result<Credentials, Error
         );
     if !closed {
         kill_group(&mut child);
+        // With its group stopped the pipes close: let the readers take in what was already
+        // written (on a loaded machine they may lag behind the exit), briefly and by the
+        // deadline, since a process that left the group may still hold a pipe.
+        let until = deadline.min(Instant::now() + DRAIN_AFTER_KILL);
+        let _ = out_done.recv_timeout(until.saturating_duration_since(Instant::now()));
+        let _ = err_done.recv_timeout(until.saturating_duration_since(Instant::now()));
     }
     let out = take(&out);
     if !status.success() {
