@@ -266,17 +266,6 @@ impl ProxyConfig {
         Some(proxy)
     }
 
-    /// The distinct proxies named.
-    pub(crate) fn proxies(&self) -> Vec<&ProxyUrl> {
-        let mut out: Vec<&ProxyUrl> = Vec::new();
-        for p in [&self.http, &self.https].into_iter().flatten() {
-            if !out.contains(&p) {
-                out.push(p);
-            }
-        }
-        out
-    }
-
     /// True when no request would go through a proxy.
     pub fn is_none(&self) -> bool {
         self.http.is_none() && self.https.is_none()
