@@ -563,6 +563,18 @@ fn timeouts_of_duration_max_do_not_panic() {
         let client = set(builder).build().unwrap();
         assert_eq!(client.stages("a").count(), 2, "setting {i}");
     }
+    // The builder keeps a year, the longest wait the crate arms.
+    let shown = format!(
+        "{:?}",
+        Client::builder()
+            .connect_timeout(Duration::MAX)
+            .timeout(Duration::MAX)
+            .operation_timeout(Duration::MAX)
+    );
+    assert!(
+        shown.contains("timeouts: Timeouts { connect: 31536000s, attempt: 31536000s }, operation_timeout: Some(31536000s)"),
+        "{shown}"
+    );
     // The transport on its own, and a request's own timeout.
     let mut timeouts = Timeouts::default();
     timeouts.connect = Duration::MAX;
