@@ -139,7 +139,9 @@ struct Target {
 
 impl Target {
     fn parse(url: &str) -> Result<Self, TransportError> {
-        let bad = |why: &str| protocol(format!("the URL {url:?} {why}"));
+        // A URL with user-info is refused, without showing it.
+        let shown = crate::redact::url_without_userinfo(url);
+        let bad = |why: &str| protocol(format!("the URL {shown:?} {why}"));
         let uri: Uri = url.parse().map_err(|_| bad("is not a valid URL"))?;
         let https = match uri.scheme_str() {
             Some(s) if s.eq_ignore_ascii_case("https") => true,
