@@ -358,6 +358,39 @@ fn a_slow_connect_proxy_cannot_hold_a_call_past_its_deadline() {
     assert_eq!(proxy.methods(), ["CONNECT"]);
 }
 
+/// Opening the tunnel is part of connecting: the connect timeout ends it even when the
+/// attempt may last much longer.
+#[test]
+fn the_connect_timeout_bounds_the_connect_exchange() {
+    let proxy = Proxy::start_dripping(Duration::from_millis(500), 240);
+    let client = Client::builder()
+        .region("eu-west-1")
+        .credentials(Credentials::new("AKID", "SECRET", None::<String>))
+        .endpoint_url("https://127.0.0.1:9")
+        .proxy(ProxyConfig::all(&proxy.url).unwrap())
+        .connect_timeout(Duration::from_secs(1))
+        .timeout(Duration::from_secs(300))
+        .operation_timeout(Duration::from_secs(300))
+        .retry_config(RetryConfig::disabled())
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let e = client.get_stage("a", "b").unwrap_err();
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(20), "the call took {took:?}");
+    assert!(
+        matches!(
+            e,
+            Error::Transport {
+                kind: TransportErrorKind::Timeout,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("to open a tunnel to 127.0.0.1:9"), "{e}");
+}
+
 /// A one-connection proxy that reads a CONNECT head and answers with `answer`, then waits
 /// for the client to close. Returns its URL.
 fn answering_proxy(answer: Vec<u8>) -> String {
