@@ -1,5 +1,6 @@
 //! The HTTP edge: our own [`Transport`] trait, so no foreign type is in the public API and
-//! tests can script responses, and its implementation on a blocking `ureq` agent.
+//! tests can script responses, and its implementation, [`UreqTransport`]: this crate's own
+//! HTTP/1.1 on ureq's blocking TCP and rustls connectors.
 //!
 //! A transport sends one request and returns one response, whatever its status: retries,
 //! signing and error decoding live above it and do not know how bytes move. The trait is
