@@ -13,6 +13,7 @@ use crate::credentials::{
     Credentials, DefaultChain, EnvironmentProvider, ProvideCredentials, DEFAULT_PROVIDER_TIMEOUT,
 };
 use crate::error::Error;
+use crate::http1::MAX_WAIT;
 use crate::retry::{self, QuotaBucket, RetryConfig, RetryMode, Sleeper, ThreadSleeper};
 use crate::sigv4::RequestSigner;
 use crate::transport::{Timeouts, Transport, Trust, UreqTransport};
@@ -183,16 +184,17 @@ impl ClientBuilder {
         self
     }
 
-    /// Time allowed to connect (DNS, TCP, TLS). Defaults to 3.1 s.
+    /// Time allowed to connect (DNS, TCP, TLS). Defaults to 3.1 s. Every timeout is cut
+    /// to a year, so `Duration::MAX` means no limit.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.timeouts.connect = timeout;
+        self.timeouts.connect = timeout.min(MAX_WAIT);
         self
     }
 
     /// Time allowed for one attempt, from sending to the last byte of the response.
     /// Defaults to 30 s.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeouts.attempt = timeout;
+        self.timeouts.attempt = timeout.min(MAX_WAIT);
         self
     }
 
@@ -200,7 +202,7 @@ impl ClientBuilder {
     /// could not finish in time, and each attempt gets at most what is left. Defaults to
     /// 90 s ([`DEFAULT_OPERATION_TIMEOUT`]).
     pub fn operation_timeout(mut self, timeout: Duration) -> Self {
-        self.operation_timeout = Some(timeout);
+        self.operation_timeout = Some(timeout.min(MAX_WAIT));
         self
     }
 
@@ -230,7 +232,7 @@ impl ClientBuilder {
     /// The bound on each credential provider's work (an STS or SSO call, the container
     /// endpoint, a `credential_process`). Defaults to 30 s; instance metadata always uses 1 s.
     pub fn credentials_timeout(mut self, timeout: Duration) -> Self {
-        self.provider_timeout = Some(timeout);
+        self.provider_timeout = Some(timeout.min(MAX_WAIT));
         self
     }
 

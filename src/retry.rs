@@ -394,7 +394,8 @@ impl<'a> Attempts<'a> {
         let delay = f
             .retry_after
             .and_then(retry_after)
-            .map_or(backoff, |d| d.min(self.config.max_backoff));
+            .map_or(backoff, |d| d.min(self.config.max_backoff))
+            .min(crate::http1::MAX_WAIT);
         if f.elapsed.saturating_add(delay) >= f.operation_timeout {
             return Next::GiveUp;
         }

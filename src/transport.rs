@@ -1,5 +1,6 @@
 //! The HTTP edge: our own [`Transport`] trait, so no foreign type is in the public API and
-//! tests can script responses, and its implementation on a blocking `ureq` agent.
+//! tests can script responses, and its implementation, [`UreqTransport`]: this crate's own
+//! HTTP/1.1 on ureq's blocking TCP and rustls connectors.
 //!
 //! A transport sends one request and returns one response, whatever its status: retries,
 //! signing and error decoding live above it and do not know how bytes move. The trait is
@@ -7,7 +8,6 @@
 //! of [`HttpRequest`] may be added in minor releases (it is `#[non_exhaustive]`).
 
 use std::fmt;
-use std::io::Read;
 use std::time::Duration;
 
 use crate::error::TransportErrorKind;
@@ -237,20 +237,16 @@ impl Trust {
     }
 }
 
-/// The default transport: one `ureq` agent (a keep-alive pool of up to 16 idle connections
-/// per host), 4xx/5xx returned as responses, no redirects, no compression, rustls for TLS.
-/// It uses a proxy only when given one ([`UreqTransport::with_proxy`]): never one from the
-/// process environment behind the caller's back.
+/// The default transport: HTTP/1.1 written by this crate on ureq's TCP and rustls
+/// connectors (ureq's own HTTP layer logs every byte at Trace level, secrets included, so
+/// it is not used), a keep-alive pool of up to 16 idle connections per host, 4xx/5xx
+/// returned as responses, no redirects, no compression. Each attempt's deadline bounds
+/// every wait, connecting through a proxy included. It uses a proxy only when given one
+/// ([`UreqTransport::with_proxy`]): never one from the process environment behind the
+/// caller's back.
 #[derive(Clone)]
 pub struct UreqTransport {
-    agent: ureq::Agent,
-    proxy: Option<std::sync::Arc<Proxies>>,
-}
-
-/// The proxy settings and the ureq proxies built from them, once.
-struct Proxies {
-    config: crate::config::ProxyConfig,
-    built: Vec<(crate::config::proxy::ProxyUrl, ureq::Proxy)>,
+    http: std::sync::Arc<crate::http1::Http1>,
 }
 
 impl fmt::Debug for UreqTransport {
@@ -262,30 +258,16 @@ impl fmt::Debug for UreqTransport {
 impl UreqTransport {
     /// A transport with these timeouts, no proxy, and the bundled roots.
     pub fn new(timeouts: Timeouts) -> Self {
-        Self::build(timeouts, ureq::tls::RootCerts::WebPki)
+        Self::build(timeouts, ureq::tls::RootCerts::WebPki, None)
     }
 
-    fn build(timeouts: Timeouts, roots: ureq::tls::RootCerts) -> Self {
-        let config = ureq::Agent::config_builder()
-            .tls_config(ureq::tls::TlsConfig::builder().root_certs(roots).build())
-            // ureq's default reads HTTP_PROXY & co. from the process environment; proxies
-            // are chosen per request from the client's own settings instead.
-            .proxy(None)
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .max_idle_connections(32)
-            .max_idle_connections_per_host(16)
-            .timeout_connect(Some(timeouts.connect))
-            .timeout_global(Some(timeouts.attempt))
-            .user_agent(concat!("apigwv2/", env!("CARGO_PKG_VERSION")))
-            .build();
+    fn build(
+        timeouts: Timeouts,
+        roots: ureq::tls::RootCerts,
+        proxy: Option<crate::config::ProxyConfig>,
+    ) -> Self {
         Self {
-            agent: ureq::Agent::with_parts(
-                config,
-                ureq::unversioned::transport::DefaultConnector::new(),
-                CachingResolver::default(),
-            ),
-            proxy: None,
+            http: std::sync::Arc::new(crate::http1::Http1::new(timeouts, roots, proxy)),
         }
     }
 
@@ -301,131 +283,8 @@ impl UreqTransport {
         proxy: &crate::config::ProxyConfig,
         trust: &Trust,
     ) -> Result<Self, crate::Error> {
-        let mut t = Self::build(timeouts, trust.root_certs()?);
-        if proxy.is_none() {
-            return Ok(t);
-        }
-        let mut built = Vec::new();
-        for p in proxy.proxies() {
-            let protocol = if p.https {
-                ureq::ProxyProtocol::Https
-            } else {
-                ureq::ProxyProtocol::Http
-            };
-            let mut b = ureq::Proxy::builder(protocol).host(&p.host).port(p.port);
-            if let Some(u) = &p.user {
-                b = b.username(u);
-            }
-            if let Some(pw) = &p.password {
-                b = b.password(pw);
-            }
-            let up = b.build().map_err(|_| crate::Error::Config {
-                message: format!("proxy {} is not a valid proxy", p.display()),
-            })?;
-            built.push((p.clone(), up));
-        }
-        t.proxy = Some(std::sync::Arc::new(Proxies {
-            config: proxy.clone(),
-            built,
-        }));
-        Ok(t)
-    }
-
-    /// Applies a per-request timeout and proxy over the agent's settings; what is `None`
-    /// keeps the agent's (its default timeout, no proxy).
-    fn configure<B: ureq::AsSendBody>(
-        &self,
-        req: ureq::http::Request<B>,
-        timeout: Option<Duration>,
-        proxy: Option<ureq::Proxy>,
-    ) -> ureq::http::Request<B> {
-        if timeout.is_none() && proxy.is_none() {
-            return req;
-        }
-        let mut config = self.agent.configure_request(req);
-        if let Some(t) = timeout {
-            config = config.timeout_global(Some(t));
-        }
-        if proxy.is_some() {
-            config = config.proxy(proxy);
-        }
-        config.build()
-    }
-
-    /// The ureq proxy for a request to `url`, if any.
-    fn proxy_for(&self, url: &str) -> Option<ureq::Proxy> {
-        let proxies = self.proxy.as_deref()?;
-        let wanted = proxies.config.proxy_url_for(url)?;
-        proxies
-            .built
-            .iter()
-            .find(|(p, _)| p == wanted)
-            .map(|(_, up)| up.clone())
-    }
-}
-
-/// The most a response's `Content-Length` makes the transport allocate before reading.
-const PRESIZE_LIMIT: u64 = 4 * 1024 * 1024;
-
-/// How long a host name's addresses are reused before it is looked up again.
-const DNS_TTL: Duration = Duration::from_secs(30);
-
-/// ureq resolves the host before every request, even one that reuses a pooled connection,
-/// and spawns a thread per lookup when a timeout is set. This resolver answers IP literals
-/// at once and keeps other hosts' addresses for [`DNS_TTL`], so a keep-alive connection
-/// costs no lookup and no thread per request.
-#[derive(Debug, Default)]
-struct CachingResolver {
-    inner: ureq::unversioned::resolver::DefaultResolver,
-    cache: std::sync::Mutex<
-        Vec<(
-            String,
-            std::time::Instant,
-            ureq::unversioned::resolver::ResolvedSocketAddrs,
-        )>,
-    >,
-}
-
-impl ureq::unversioned::resolver::Resolver for CachingResolver {
-    fn resolve(
-        &self,
-        uri: &ureq::http::Uri,
-        config: &ureq::config::Config,
-        timeout: ureq::unversioned::transport::NextTimeout,
-    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
-        let (Some(authority), Some(scheme)) = (uri.authority(), uri.scheme_str()) else {
-            return self.inner.resolve(uri, config, timeout);
-        };
-        let port = authority
-            .port_u16()
-            .unwrap_or(if scheme.eq_ignore_ascii_case("https") {
-                443
-            } else {
-                80
-            });
-        let host = authority.host();
-        let literal = host.trim_start_matches('[').trim_end_matches(']');
-        if let Ok(ip) = literal.parse::<std::net::IpAddr>() {
-            let mut addrs = self.empty();
-            addrs.push(std::net::SocketAddr::new(ip, port));
-            return Ok(addrs);
-        }
-        let key = format!("{host}:{port}");
-        let now = std::time::Instant::now();
-        {
-            let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some((_, _, addrs)) = cache
-                .iter()
-                .find(|(k, at, _)| *k == key && now.duration_since(*at) < DNS_TTL)
-            {
-                return Ok(addrs.clone());
-            }
-        }
-        let addrs = self.inner.resolve(uri, config, timeout)?;
-        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        cache.retain(|(k, at, _)| *k != key && now.duration_since(*at) < DNS_TTL);
-        cache.push((key, now, addrs.clone()));
-        Ok(addrs)
+        let proxy = (!proxy.is_none()).then(|| proxy.clone());
+        Ok(Self::build(timeouts, trust.root_certs()?, proxy))
     }
 }
 
@@ -435,119 +294,9 @@ impl Default for UreqTransport {
     }
 }
 
-fn map_ureq_error(e: ureq::Error) -> TransportError {
-    use ureq::Error as E;
-    let kind = match &e {
-        E::Timeout(_) => TransportErrorKind::Timeout,
-        E::HostNotFound | E::ConnectionFailed => TransportErrorKind::Connect,
-        E::Io(io) => match io.kind() {
-            std::io::ErrorKind::ConnectionRefused => TransportErrorKind::Connect,
-            // rustls reports a certificate it cannot verify through an I/O error: that is a
-            // TLS failure, which no retry will mend.
-            std::io::ErrorKind::InvalidData if io.to_string().contains("certificate") => {
-                TransportErrorKind::Tls
-            }
-            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => TransportErrorKind::Timeout,
-            _ => TransportErrorKind::Io,
-        },
-        E::Protocol(_) | E::BadUri(_) | E::Http(_) => TransportErrorKind::Protocol,
-        E::Tls(_) | E::Rustls(_) => TransportErrorKind::Tls,
-        _ => TransportErrorKind::Other,
-    };
-    let mut err = TransportError::new(kind, e.to_string());
-    if let E::BodyExceedsLimit(n) = e {
-        err.body_limit = Some(n);
-    }
-    err.with_source(e)
-}
-
 impl Transport for UreqTransport {
     fn send(&self, request: &HttpRequest, max_body_bytes: u64) -> Result<HttpResponse, TransportError> {
-        let mut builder = ureq::http::Request::builder()
-            .method(request.method)
-            .uri(&request.url);
-        for (name, value) in &request.headers {
-            builder = builder.header(name.as_str(), value.as_str());
-        }
-        let bad = |e: ureq::http::Error| TransportError::new(TransportErrorKind::Protocol, e.to_string());
-        // A body-less PUT or POST still gets a body of length 0: given none, ureq would send
-        // it chunked, which some endpoints (instance metadata among them) do not expect.
-        let bodyless =
-            request.body.is_empty() && matches!(request.method, "GET" | "HEAD" | "DELETE" | "OPTIONS");
-        let proxy = if request.bypass_proxy {
-            None
-        } else {
-            self.proxy_for(&request.url)
-        };
-        let response = if bodyless {
-            let req = builder.body(()).map_err(bad)?;
-            self.agent.run(self.configure(req, request.timeout, proxy))
-        } else {
-            let req = builder.body(request.body.clone()).map_err(bad)?;
-            self.agent.run(self.configure(req, request.timeout, proxy))
-        }
-        .map_err(map_ureq_error)?;
-        let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
-        // Sized from Content-Length when there is one, so a page is read without the
-        // copies of growing the buffer from empty (about 40% of reading an 88 KB page);
-        // capped, so a length the server only claims costs little.
-        let expected = response
-            .headers()
-            .get("content-length")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok())
-            .map_or(0, |n| n.min(max_body_bytes).min(PRESIZE_LIMIT));
-        let mut body = Vec::with_capacity(expected as usize);
-        // Read one byte past the limit, so a body of exactly the limit is accepted and a
-        // longer one is told apart.
-        let mut reader = response
-            .into_body()
-            .into_with_config()
-            .limit(max_body_bytes.saturating_add(1))
-            .reader();
-        reader.read_to_end(&mut body).map_err(|e| {
-            // ureq reports its own errors through io::Error; get them back.
-            match e.downcast::<ureq::Error>() {
-                Ok(inner) => {
-                    let mut err = map_ureq_error(inner);
-                    if err.body_limit.is_some() {
-                        err.body_limit = Some(max_body_bytes);
-                    }
-                    err
-                }
-                Err(e) => TransportError::new(
-                    if e.kind() == std::io::ErrorKind::TimedOut {
-                        TransportErrorKind::Timeout
-                    } else {
-                        TransportErrorKind::Io
-                    },
-                    e.to_string(),
-                ),
-            }
-        })?;
-        if body.len() as u64 > max_body_bytes {
-            let mut e = TransportError::new(
-                TransportErrorKind::Other,
-                format!("response body over {max_body_bytes} bytes"),
-            );
-            e.body_limit = Some(max_body_bytes);
-            return Err(e);
-        }
-        Ok(HttpResponse {
-            status,
-            headers,
-            body,
-        })
+        self.http.send(request, max_body_bytes)
     }
 }
 

@@ -7,13 +7,15 @@
 
 mod common;
 
+use std::io::{Read, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use apigwv2::config::{Env, ProxyConfig};
 use apigwv2::credentials::{DefaultChain, ProvideCredentials};
+use apigwv2::retry::RetryConfig;
 use apigwv2::testing::LocalApiGateway;
-use apigwv2::{Client, ClientBuilder};
+use apigwv2::{Client, ClientBuilder, Credentials, Error, TransportErrorKind};
 use common::fake::{sts_xml, FakeServer};
 use common::numbered;
 use common::proxy::Proxy;
@@ -70,6 +72,8 @@ fn the_service_goes_through_the_proxy_named_in_the_clients_env() {
             assert_eq!(client.stages("a").count(), 3, "{var}={url}");
         }
         assert_eq!(proxy.targets(), [target.clone(), target.clone()], "{var}");
+        // An http:// endpoint is asked for in absolute form, not through a tunnel.
+        assert_eq!(proxy.methods(), ["GET", "GET"], "{var}");
     }
 }
 
@@ -311,4 +315,154 @@ fn credential_providers_send_through_the_clients_transport() {
             (format!("{}/v2/apis/a/stages", gw.endpoint_url()), false)
         ]
     );
+}
+
+/// A client for an https:// endpoint nothing listens on, through `proxy_url`: every call
+/// needs a CONNECT tunnel first. Retries off, so one call is one attempt.
+fn tunnelling_client(proxy_url: &str, attempt: Duration, operation: Duration) -> Client {
+    Client::builder()
+        .region("eu-west-1")
+        .credentials(Credentials::new("AKID", "SECRET", None::<String>))
+        .endpoint_url("https://127.0.0.1:9")
+        .proxy(ProxyConfig::all(proxy_url).unwrap())
+        .timeout(attempt)
+        .operation_timeout(operation)
+        .retry_config(RetryConfig::disabled())
+        .build()
+        .unwrap()
+}
+
+/// A proxy that sends its `200 Connection established` one byte every half second (two
+/// minutes for the whole answer) cannot hold a call past its attempt's deadline: ureq read
+/// the CONNECT answer with a timeout per read, which each byte renewed.
+#[test]
+fn a_slow_connect_proxy_cannot_hold_a_call_past_its_deadline() {
+    let proxy = Proxy::start_dripping(Duration::from_millis(500), 240);
+    let client = tunnelling_client(&proxy.url, Duration::from_secs(3), Duration::from_secs(10));
+    let started = Instant::now();
+    let e = client.get_stage("a", "b").unwrap_err();
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(20), "the call took {took:?}");
+    assert!(
+        matches!(
+            e,
+            Error::Transport {
+                kind: TransportErrorKind::Timeout,
+                attempts: 1,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(proxy.targets(), ["127.0.0.1:9"]);
+    assert_eq!(proxy.methods(), ["CONNECT"]);
+}
+
+/// Opening the tunnel is part of connecting: the connect timeout ends it even when the
+/// attempt may last much longer.
+#[test]
+fn the_connect_timeout_bounds_the_connect_exchange() {
+    let proxy = Proxy::start_dripping(Duration::from_millis(500), 240);
+    let client = Client::builder()
+        .region("eu-west-1")
+        .credentials(Credentials::new("AKID", "SECRET", None::<String>))
+        .endpoint_url("https://127.0.0.1:9")
+        .proxy(ProxyConfig::all(&proxy.url).unwrap())
+        .connect_timeout(Duration::from_secs(1))
+        .timeout(Duration::from_secs(300))
+        .operation_timeout(Duration::from_secs(300))
+        .retry_config(RetryConfig::disabled())
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let e = client.get_stage("a", "b").unwrap_err();
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(20), "the call took {took:?}");
+    assert!(
+        matches!(
+            e,
+            Error::Transport {
+                kind: TransportErrorKind::Timeout,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("to open a tunnel to 127.0.0.1:9"), "{e}");
+}
+
+/// A one-connection proxy that reads a CONNECT head and answers with `answer`, then waits
+/// for the client to close. Returns its URL.
+fn answering_proxy(answer: Vec<u8>) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let Ok((mut s, _)) = listener.accept() else { return };
+        let _ = s.set_read_timeout(Some(Duration::from_secs(10)));
+        let mut head = Vec::new();
+        let mut b = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && matches!(s.read(&mut b), Ok(1)) {
+            head.push(b[0]);
+        }
+        let _ = s.write_all(&answer);
+        let _ = s.read(&mut b);
+    });
+    url
+}
+
+/// A proxy that refuses the tunnel, or answers it with a head that is not HTTP or never
+/// ends, gives a typed error at once, which names the proxy but never its password.
+#[test]
+fn a_refusing_or_broken_connect_proxy_is_a_typed_error() {
+    let endless_head = {
+        let mut a = b"HTTP/1.1 200 Connection established\r\n".to_vec();
+        while a.len() < 70 * 1024 {
+            a.extend_from_slice(b"X-Filler: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n");
+        }
+        a
+    };
+    let cases: [(Vec<u8>, TransportErrorKind, &str); 4] = [
+        (
+            b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n".to_vec(),
+            TransportErrorKind::Connect,
+            "refused a tunnel to 127.0.0.1:9: HTTP 407",
+        ),
+        (
+            b"SSH-2.0-OpenSSH_9.6\r\n\r\n".to_vec(),
+            TransportErrorKind::Protocol,
+            "does not start with a status line",
+        ),
+        (
+            endless_head,
+            TransportErrorKind::Protocol,
+            "response head is over 64 KiB",
+        ),
+        (
+            b"HTTP/1.1 200 Connection established\r\n\r\nearly bytes".to_vec(),
+            TransportErrorKind::Protocol,
+            "sent bytes after its CONNECT answer",
+        ),
+    ];
+    for (answer, kind, says) in cases {
+        let url = answering_proxy(answer);
+        let with_password = url.replace("http://", "http://u:hunter2@");
+        let client = tunnelling_client(&with_password, Duration::from_secs(10), Duration::from_secs(10));
+        let started = Instant::now();
+        let e = client.get_stage("a", "b").unwrap_err();
+        assert!(
+            started.elapsed() < Duration::from_secs(8),
+            "{says}: {:?}",
+            started.elapsed()
+        );
+        let text = e.to_string();
+        match &e {
+            Error::Transport { kind: k, .. } => assert_eq!(*k, kind, "{text}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(text.contains(says), "{text}");
+        assert!(
+            !text.contains("hunter2") && !format!("{e:?}").contains("hunter2"),
+            "{text}"
+        );
+    }
 }

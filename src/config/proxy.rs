@@ -266,17 +266,6 @@ impl ProxyConfig {
         Some(proxy)
     }
 
-    /// The distinct proxies named.
-    pub(crate) fn proxies(&self) -> Vec<&ProxyUrl> {
-        let mut out: Vec<&ProxyUrl> = Vec::new();
-        for p in [&self.http, &self.https].into_iter().flatten() {
-            if !out.contains(&p) {
-                out.push(p);
-            }
-        }
-        out
-    }
-
     /// True when no request would go through a proxy.
     pub fn is_none(&self) -> bool {
         self.http.is_none() && self.https.is_none()
@@ -363,5 +352,190 @@ mod tests {
         let env = Env::from_vars([("HTTPS_PROXY", "ftp://u:hunter2@h")]);
         let e = ProxyConfig::from_env(&env).unwrap_err().to_string();
         assert!(e.contains("HTTPS_PROXY") && !e.contains("hunter2"), "{e}");
+    }
+
+    /// The proxy for `url` (user-info and all) when the settings name one.
+    fn chosen<'a>(p: &'a ProxyConfig, url: &str) -> Option<&'a ProxyUrl> {
+        p.proxy_url_for(url)
+    }
+
+    #[test]
+    fn proxy_urls_take_their_scheme_default_port_and_ignore_a_path() {
+        for (url, shown) in [
+            ("http://p", "http://p:80"),
+            ("p", "http://p:80"),
+            ("p:3128", "http://p:3128"),
+            ("https://p", "https://p:443"),
+            ("HTTPS://P:8443", "https://p:8443"),
+            ("HTTP://p:1/some/path?x#y", "http://p:1"),
+            ("http://[::1]:3128", "http://[::1]:3128"),
+        ] {
+            let p = ProxyConfig::all(url).unwrap();
+            assert_eq!(p.proxy_for("https://h/"), Some(shown), "{url}");
+            assert_eq!(p.proxy_for("http://h/"), Some(shown), "{url}");
+            let chosen = chosen(&p, "https://h/").unwrap();
+            assert_eq!(chosen.https, shown.starts_with("https"), "{url}");
+            assert_eq!(
+                (chosen.user.as_deref(), chosen.password.as_deref()),
+                (None, None),
+                "{url}"
+            );
+        }
+        let p = ProxyConfig::all("https://p").unwrap();
+        let c = chosen(&p, "http://h/").unwrap();
+        assert_eq!((c.host.as_str(), c.port), ("p", 443));
+        let p = ProxyConfig::all("http://p").unwrap();
+        assert_eq!(chosen(&p, "http://h/").unwrap().port, 80);
+    }
+
+    #[test]
+    fn proxy_credentials_split_at_the_last_at_and_the_first_colon_and_are_decoded() {
+        for (url, user, password, host) in [
+            ("http://u:pw@p:1", Some("u"), Some("pw"), "p"),
+            ("http://u@p:1", Some("u"), None, "p"),
+            ("http://u:p@ss@p:1", Some("u"), Some("p@ss"), "p"),
+            ("http://u:a:b@p:1", Some("u"), Some("a:b"), "p"),
+            (
+                "http://u%3Ax:pa%3Ass%40%25@p:1",
+                Some("u:x"),
+                Some("pa:ss@%"),
+                "p",
+            ),
+            ("http://:pw@p:1", Some(""), Some("pw"), "p"),
+        ] {
+            let p = ProxyConfig::all(url).unwrap();
+            let c = chosen(&p, "https://h/").unwrap();
+            assert_eq!(
+                (c.user.as_deref(), c.password.as_deref(), c.host.as_str(), c.port),
+                (user, password, host, 1),
+                "{url}"
+            );
+            assert_eq!(p.proxy_for("https://h/"), Some("http://p:1"), "{url}");
+        }
+    }
+
+    #[test]
+    fn environment_names_lower_case_first_and_all_proxy_for_either_scheme() {
+        let p = |vars: &[(&str, &str)]| ProxyConfig::from_env(&Env::from_vars(vars.iter().copied())).unwrap();
+        // ALL_PROXY alone serves both schemes.
+        let all = p(&[("ALL_PROXY", "http://all:1")]);
+        assert_eq!(all.proxy_for("https://h/"), Some("http://all:1"));
+        assert_eq!(all.proxy_for("http://h/"), Some("http://all:1"));
+        // Each of the four names: lower case first, then upper case; an empty value is unset.
+        for (lower, upper, url) in [
+            ("all_proxy", "ALL_PROXY", "https://h/"),
+            ("http_proxy", "HTTP_PROXY", "http://h/"),
+            ("https_proxy", "HTTPS_PROXY", "https://h/"),
+        ] {
+            assert_eq!(
+                p(&[(lower, "http://lower:1"), (upper, "http://upper:2")]).proxy_for(url),
+                Some("http://lower:1"),
+                "{lower}"
+            );
+            assert_eq!(
+                p(&[(lower, ""), (upper, "http://upper:2")]).proxy_for(url),
+                Some("http://upper:2"),
+                "{lower}"
+            );
+        }
+        let vars = [
+            ("ALL_PROXY", "http://p:1"),
+            ("no_proxy", "lower.example"),
+            ("NO_PROXY", "upper.example"),
+        ];
+        assert_eq!(p(&vars).proxy_for("https://lower.example/"), None);
+        assert_eq!(p(&vars).proxy_for("https://upper.example/"), Some("http://p:1"));
+        // A scheme's own proxy wins over ALL_PROXY, and leaves the other scheme to it.
+        let both = p(&[("ALL_PROXY", "http://all:1"), ("HTTP_PROXY", "http://plain:2")]);
+        assert_eq!(both.proxy_for("http://h/"), Some("http://plain:2"));
+        assert_eq!(both.proxy_for("https://h/"), Some("http://all:1"));
+        // An invalid ALL_PROXY is an error that names it, even when each scheme has its own.
+        let e = ProxyConfig::from_env(&Env::from_vars([
+            ("ALL_PROXY", "ftp://x"),
+            ("HTTP_PROXY", "http://p:1"),
+            ("HTTPS_PROXY", "http://p:1"),
+        ]))
+        .unwrap_err();
+        assert!(e.to_string().contains("ALL_PROXY"), "{e}");
+    }
+
+    #[test]
+    fn no_proxy_entries_match_exactly_what_they_name() {
+        let proxied = |entries: &str, url: &str| {
+            ProxyConfig::all("http://p:1")
+                .unwrap()
+                .no_proxy(entries)
+                .proxy_for(url)
+                .is_some()
+        };
+        // Names: any case, a trailing dot on the host, subdomains, never a longer name.
+        assert!(!proxied("EXAMPLE.com", "https://www.Example.COM/"));
+        assert!(!proxied("example.com", "https://example.com./"));
+        assert!(proxied("example.com", "https://badexample.com/"));
+        assert!(proxied("www.example.com", "https://example.com/"));
+        // An address alone is that address; a network its prefix; /0 every address of its
+        // family (and none of the other); an over-long prefix is the address.
+        assert!(!proxied("10.0.0.1", "http://10.0.0.1/"));
+        assert!(proxied("10.0.0.1", "http://10.0.0.2/"));
+        assert!(!proxied("10.1.0.0/16", "http://10.1.255.255/"));
+        assert!(proxied("10.1.0.0/16", "http://10.2.0.0/"));
+        assert!(!proxied("0.0.0.0/0", "http://192.0.2.7/"));
+        assert!(proxied("0.0.0.0/0", "http://[2001:db8::1]/"));
+        assert!(!proxied("::/0", "http://[2001:db8::1]/"));
+        assert!(proxied("::/0", "http://192.0.2.7/"));
+        assert!(!proxied("10.0.0.1/40", "http://10.0.0.1/"));
+        assert!(proxied("10.0.0.1/40", "http://10.0.0.2/"));
+        // A network whose prefix is not a number is no entry at all; empty entries neither.
+        assert!(proxied("10.0.0.0/x", "http://10.0.0.1/"));
+        assert!(proxied("10.0.0.0/x", "http://192.0.2.7/"));
+        assert!(proxied(",, ,", "http://h/"));
+        // A name is not an address.
+        assert!(proxied("localhost", "http://127.0.0.1/"));
+    }
+
+    #[test]
+    fn request_urls_are_read_for_their_scheme_and_host() {
+        let p = ProxyConfig::from_env(&Env::from_vars([
+            ("HTTP_PROXY", "http://plain:1"),
+            ("HTTPS_PROXY", "http://secure:2"),
+            ("NO_PROXY", "direct.example"),
+        ]))
+        .unwrap();
+        assert_eq!(p.proxy_for("HTTPS://h/"), Some("http://secure:2"));
+        assert_eq!(p.proxy_for("Http://h/"), Some("http://plain:1"));
+        for none in ["ftp://h/", "h/x", "socks5://h:1"] {
+            assert_eq!(p.proxy_for(none), None, "{none}");
+        }
+        // The host ends at the path, query or fragment, and user-info is not part of it.
+        for direct in [
+            "https://direct.example?x=1",
+            "https://direct.example#f",
+            "https://direct.example:8443/p",
+            "https://user:pw@direct.example/",
+            "https://a@b@direct.example/",
+        ] {
+            assert_eq!(p.proxy_for(direct), None, "{direct}");
+        }
+        assert_eq!(
+            p.proxy_for("https://direct.example.evil/?h=direct.example"),
+            Some("http://secure:2")
+        );
+        assert_eq!(
+            p.proxy_for("https://direct.example@evil/"),
+            Some("http://secure:2")
+        );
+    }
+
+    #[test]
+    fn is_none_only_without_any_proxy() {
+        let p = |vars: &[(&str, &str)]| ProxyConfig::from_env(&Env::from_vars(vars.iter().copied())).unwrap();
+        assert!(p(&[]).is_none());
+        assert!(p(&[("NO_PROXY", "*")]).is_none());
+        assert!(ProxyConfig::none().no_proxy("x").is_none());
+        assert!(!p(&[("HTTPS_PROXY", "http://p:1")]).is_none());
+        assert!(!p(&[("HTTP_PROXY", "http://p:1")]).is_none());
+        assert!(!p(&[("ALL_PROXY", "http://p:1")]).is_none());
+        // A proxy that NO_PROXY switches off for every host is still set.
+        assert!(!p(&[("ALL_PROXY", "http://p:1"), ("NO_PROXY", "*")]).is_none());
     }
 }

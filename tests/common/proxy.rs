@@ -1,6 +1,8 @@
-//! A small HTTP CONNECT proxy on 127.0.0.1 for the proxy tests: it records the target and
-//! the `Proxy-Authorization` header of every CONNECT, then tunnels bytes both ways. Reads
-//! are bounded by timeouts; it stops when dropped.
+//! A small HTTP proxy on 127.0.0.1 for the proxy tests. It records the method, the target
+//! (`host:port`) and the `Proxy-Authorization` header of every request it gets; a CONNECT
+//! opens a tunnel, a request in absolute form (`GET http://host:port/path`) is forwarded
+//! and its answer relayed. A dripping proxy answers every request one byte at a time
+//! instead. Reads are bounded by timeouts; it stops when dropped.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -10,13 +12,24 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-/// One CONNECT the proxy received.
+/// One request the proxy received.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Connect {
+    /// `CONNECT`, or the method of a request in absolute form.
+    pub method: String,
     /// `host:port` as asked for.
     pub target: String,
     /// The `Proxy-Authorization` header, if sent.
     pub authorization: Option<String>,
+}
+
+/// What the proxy does with a request.
+#[derive(Debug, Clone, Copy)]
+enum Mode {
+    /// Tunnel CONNECTs and forward requests in absolute form.
+    Forward,
+    /// Answer with `bytes` bytes of a `200` head, one byte every `every`.
+    Drip { every: Duration, bytes: usize },
 }
 
 pub struct Proxy {
@@ -41,14 +54,18 @@ fn pipe(mut from: TcpStream, mut to: TcpStream) {
     let _ = to.shutdown(Shutdown::Write);
 }
 
-fn serve(client: TcpStream, seen: &Mutex<Vec<Connect>>) -> Option<()> {
-    client.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    let mut reader = BufReader::new(client.try_clone().ok()?);
+/// Header names and values.
+type Headers = Vec<(String, String)>;
+
+/// One request head: method, target, header lines.
+fn read_head(reader: &mut BufReader<TcpStream>) -> Option<(String, String, Headers)> {
     let mut line = String::new();
-    reader.read_line(&mut line).ok()?;
+    if reader.read_line(&mut line).ok()? == 0 {
+        return None;
+    }
     let mut parts = line.split_whitespace();
     let (method, target) = (parts.next()?.to_owned(), parts.next()?.to_owned());
-    let mut authorization = None;
+    let mut headers = Vec::new();
     loop {
         let mut h = String::new();
         reader.read_line(&mut h).ok()?;
@@ -56,45 +73,113 @@ fn serve(client: TcpStream, seen: &Mutex<Vec<Connect>>) -> Option<()> {
         if h.is_empty() {
             break;
         }
-        if let Some((n, v)) = h.split_once(':') {
-            if n.trim().eq_ignore_ascii_case("proxy-authorization") {
-                authorization = Some(v.trim().to_owned());
+        let (n, v) = h.split_once(':')?;
+        headers.push((n.trim().to_owned(), v.trim().to_owned()));
+    }
+    Some((method, target, headers))
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// The answer of a dripping proxy: a `200` head of exactly `bytes` bytes (at least 40).
+pub fn drip_answer(bytes: usize) -> Vec<u8> {
+    let start = "HTTP/1.1 200 Connection established\r\nX-Drip: ";
+    let end = "\r\n\r\n";
+    let fill = bytes.saturating_sub(start.len() + end.len());
+    format!("{start}{}{end}", "a".repeat(fill)).into_bytes()
+}
+
+fn serve(client: TcpStream, seen: &Mutex<Vec<Connect>>, mode: Mode, stop: &AtomicBool) -> Option<()> {
+    client.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    let mut reader = BufReader::new(client.try_clone().ok()?);
+    let mut client = client;
+    loop {
+        let (method, target, headers) = read_head(&mut reader)?;
+        let authority = if method == "CONNECT" {
+            target.clone()
+        } else {
+            let rest = target.strip_prefix("http://")?;
+            rest.split('/').next()?.to_owned()
+        };
+        seen.lock().unwrap().push(Connect {
+            method: method.clone(),
+            target: authority.clone(),
+            authorization: header(&headers, "proxy-authorization").map(str::to_owned),
+        });
+        if let Mode::Drip { every, bytes } = mode {
+            for b in drip_answer(bytes) {
+                if stop.load(Ordering::SeqCst) || client.write_all(&[b]).is_err() {
+                    return None;
+                }
+                std::thread::sleep(every);
+            }
+            return None;
+        }
+        let Ok(upstream) = TcpStream::connect_timeout(&authority.parse().ok()?, Duration::from_secs(2))
+        else {
+            let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+            return None;
+        };
+        upstream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+        client.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+        if method == "CONNECT" {
+            client
+                .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                .ok()?;
+            // Bytes the reader already buffered past the head belong to the tunnel.
+            let early = reader.buffer().to_vec();
+            let mut up = upstream.try_clone().ok()?;
+            up.write_all(&early).ok()?;
+            let down = std::thread::spawn({
+                let (u, c) = (upstream.try_clone().ok()?, client.try_clone().ok()?);
+                move || pipe(u, c)
+            });
+            pipe(client, upstream);
+            let _ = down.join();
+            return Some(());
+        }
+        // Absolute form: the request goes on in origin form, asking the server to close
+        // after answering, and the answer comes back until the server closes.
+        let rest = target.strip_prefix("http://")?;
+        let path = rest.find('/').map_or("/", |i| &rest[i..]);
+        let len: usize = header(&headers, "content-length").map_or(Some(0), |v| v.parse().ok())?;
+        let mut body = vec![0; len];
+        reader.read_exact(&mut body).ok()?;
+        let mut out = format!("{method} {path} HTTP/1.1\r\n");
+        for (n, v) in &headers {
+            if !n.eq_ignore_ascii_case("proxy-authorization") && !n.eq_ignore_ascii_case("connection") {
+                out.push_str(&format!("{n}: {v}\r\n"));
             }
         }
+        out.push_str("Connection: close\r\n\r\n");
+        let mut up = upstream.try_clone().ok()?;
+        up.write_all(out.as_bytes()).ok()?;
+        up.write_all(&body).ok()?;
+        let mut answer = Vec::new();
+        let mut upstream = upstream;
+        upstream.read_to_end(&mut answer).ok()?;
+        client.write_all(&answer).ok()?;
     }
-    seen.lock().unwrap().push(Connect {
-        target: target.clone(),
-        authorization,
-    });
-    let mut client = client;
-    if method != "CONNECT" {
-        let _ = client.write_all(b"HTTP/1.1 405 Only CONNECT\r\nContent-Length: 0\r\n\r\n");
-        return None;
-    }
-    let Ok(upstream) = TcpStream::connect_timeout(&target.parse().ok()?, Duration::from_secs(2)) else {
-        let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
-        return None;
-    };
-    client
-        .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
-        .ok()?;
-    upstream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-    client.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-    // Bytes the reader already buffered past the head belong to the tunnel.
-    let early = reader.buffer().to_vec();
-    let mut up = upstream.try_clone().ok()?;
-    up.write_all(&early).ok()?;
-    let down = std::thread::spawn({
-        let (u, c) = (upstream.try_clone().ok()?, client.try_clone().ok()?);
-        move || pipe(u, c)
-    });
-    pipe(client, upstream);
-    let _ = down.join();
-    Some(())
 }
 
 impl Proxy {
+    /// A proxy that tunnels and forwards.
     pub fn start() -> Self {
+        Self::start_mode(Mode::Forward)
+    }
+
+    /// A proxy that answers every request with a `200` head of `bytes` bytes, sent one byte
+    /// every `every` (so it takes `bytes * every` to arrive).
+    pub fn start_dripping(every: Duration, bytes: usize) -> Self {
+        Self::start_mode(Mode::Drip { every, bytes })
+    }
+
+    fn start_mode(mode: Mode) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -106,9 +191,9 @@ impl Proxy {
                     break;
                 }
                 let Ok(stream) = stream else { continue };
-                let seen = Arc::clone(&seen2);
+                let (seen, stop) = (Arc::clone(&seen2), Arc::clone(&stop2));
                 std::thread::spawn(move || {
-                    let _ = serve(stream, &seen);
+                    let _ = serve(stream, &seen, mode, &stop);
                 });
             }
         });
@@ -125,14 +210,19 @@ impl Proxy {
         self.url.trim_start_matches("http://")
     }
 
-    /// Every CONNECT received so far.
+    /// Every request received so far.
     pub fn connects(&self) -> Vec<Connect> {
         self.seen.lock().unwrap().clone()
     }
 
-    /// The targets of every CONNECT received so far.
+    /// The targets of every request received so far.
     pub fn targets(&self) -> Vec<String> {
         self.connects().into_iter().map(|c| c.target).collect()
+    }
+
+    /// The methods of every request received so far (`CONNECT` for tunnels).
+    pub fn methods(&self) -> Vec<String> {
+        self.connects().into_iter().map(|c| c.method).collect()
     }
 }
 
