@@ -237,10 +237,12 @@ pub mod config;
 pub mod credentials;
 mod encode;
 mod error;
+mod escape;
 mod files;
 #[doc(hidden)]
 pub mod fuzz_entry;
 mod http1;
+mod http_date;
 mod json;
 mod logging;
 mod model;
@@ -251,6 +253,7 @@ mod queue;
 mod rate_limiter;
 mod redact;
 pub mod retry;
+mod rng;
 pub mod sigv4;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]

@@ -15,7 +15,8 @@ use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::{client_for, option_value, paging, printable, split_option, ClientOptions, TerminalSafe};
+use crate::cli::{client_for, exit_for, option_value, paging, report, split_option, ClientOptions};
+use crate::output::{printable, TerminalSafe};
 
 /// One of the AWS CLI's commands.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -401,9 +402,9 @@ fn fail(cmd: Command, e: &Error) -> ExitCode {
             }
             eprintln!("{line}");
         }
-        (None, _) => eprintln!("apigwv2: {e}"),
+        (None, _) => eprintln!("{}", report(e)),
     }
-    crate::exit_for(e)
+    exit_for(e)
 }
 
 /// serde_json's pretty printer with Python's four-space indent, and the terminal-safe
