@@ -4,7 +4,7 @@
 //!
 //! A leaf of std alone (no `crate::` or `super::` path): the command, a binary that sees
 //! only the library's public API, compiles this very file as a module of its own
-//! (`#[path]` in `src/bin/apigwv2/main.rs`); `scripts/module-graph.sh` checks that it
+//! (`#[path]` in `src/bin/apigwv2/main.rs`); `scripts/module_graph.py` checks that it
 //! stays so.
 
 use std::fmt;
@@ -75,6 +75,14 @@ pub(crate) const ESCAPED_CLASSES: &[(&str, std::ops::RangeInclusive<char>)] = &[
     ("isolates", '\u{2066}'..='\u{2069}'),
 ];
 
+/// Each character of [`ESCAPED_CLASSES`], with the name of its class.
+#[cfg(test)]
+pub(crate) fn escaped_chars() -> impl Iterator<Item = (&'static str, char)> {
+    ESCAPED_CLASSES
+        .iter()
+        .flat_map(|(class, range)| range.clone().map(move |c| (*class, c)))
+}
+
 /// The neighbours of each class of [`ESCAPED_CLASSES`], and other invisible or unusual
 /// characters, which are shown as they are.
 #[cfg(test)]
@@ -89,14 +97,13 @@ mod tests {
 
     #[test]
     fn each_escaped_class_and_nothing_beside_it() {
-        for (class, range) in ESCAPED_CLASSES {
-            for c in range.clone() {
-                assert!(needs_escape(c), "{class}: {c:?}");
-                let shown = Escaped(&format!("a{c}b")).to_string();
-                assert_eq!(shown, format!("a{}b", c.escape_default()), "{class}: {c:?}");
-                assert!(!shown.contains(c), "{class}: {c:?}");
-            }
+        for (class, c) in escaped_chars() {
+            assert!(needs_escape(c), "{class}: {c:?}");
+            let shown = Escaped(&format!("a{c}b")).to_string();
+            assert_eq!(shown, format!("a{}b", c.escape_default()), "{class}: {c:?}");
+            assert!(!shown.contains(c), "{class}: {c:?}");
         }
+        assert_eq!(escaped_chars().count(), 32 + 1 + 32 + 1 + 2 + 5 + 4);
         for &c in SHOWN_AS_THEY_ARE {
             assert!(!needs_escape(c), "{c:?}");
             assert_eq!(Escaped(&format!("a{c}b")).to_string(), format!("a{c}b"));

@@ -4,7 +4,7 @@
 //!
 //! A leaf of std alone (no `crate::` or `super::` path): the integration tests compile this
 //! very file as `tests/common/rng.rs`'s inner module (`#[path]`), so that they draw from the
-//! same generator; `scripts/module-graph.sh` checks that it stays so.
+//! same generator; `scripts/module_graph.py` checks that it stays so.
 
 /// xorshift64*'s output multiplier.
 const MULTIPLIER: u64 = 0x2545_f491_4f6c_dd1d;

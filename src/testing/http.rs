@@ -3,7 +3,7 @@
 //! integration tests' fake servers.
 //!
 //! A leaf of std alone (no `crate::` or `super::` path): `tests/common/fake.rs` compiles this
-//! very file as a module of its own (`#[path]`); `scripts/module-graph.sh` checks that it
+//! very file as a module of its own (`#[path]`); `scripts/module_graph.py` checks that it
 //! stays so. For that reason its tests are in `http_tests.rs`, which only the library
 //! compiles.
 

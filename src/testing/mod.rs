@@ -12,7 +12,7 @@
 //! (each with a thread), a connection that sends nothing for [`IDLE_TIMEOUT`] or whose
 //! request has not arrived within it is closed, and a request head is at most 64 KiB.
 
-// The modules use each other one way only, from the bottom up (`scripts/module-graph.sh`
+// The modules use each other one way only, from the bottom up (`scripts/module_graph.py`
 // fails on a circle): `http` (std alone; the integration tests' fake servers compile it
 // too), `wire` (the service's JSON conventions), `faults`, `state`, then `auth` and
 // `routes`, and `server` on top. `demo` and `tools` stand alone.

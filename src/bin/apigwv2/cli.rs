@@ -34,6 +34,17 @@ pub(crate) fn report(e: &Error) -> String {
     format!("apigwv2: {e}")
 }
 
+/// The value of a count option (`--page-size`, `--max-items`, ...): a whole number of at
+/// least 1.
+pub(crate) fn positive<N: std::str::FromStr + PartialOrd + From<u8>>(v: &str) -> Option<N> {
+    v.parse().ok().filter(|n| *n >= N::from(1))
+}
+
+/// [`positive`], or the sentence that says what option `name` takes instead of `v`.
+pub(crate) fn count<N: std::str::FromStr + PartialOrd + From<u8>>(name: &str, v: &str) -> Result<N, String> {
+    positive(v).ok_or_else(|| format!("{name} must be a whole number of at least 1, not {v:?}"))
+}
+
 /// The options that choose the client: `--region`, `--profile`, `--endpoint-url`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct ClientOptions {
@@ -96,6 +107,24 @@ pub(crate) fn paging<R: Paginated>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_whole_numbers_of_at_least_one() {
+        assert_eq!(count::<u32>("--page-size", "1"), Ok(1));
+        assert_eq!(count::<u32>("--page-size", "4294967295"), Ok(u32::MAX));
+        assert_eq!(count::<usize>("--max-items", "4294967296"), Ok(1 << 32));
+        for bad in ["0", "-1", "", " 1", "1.0", "x", "4294967296"] {
+            assert_eq!(
+                count::<u32>("--page-size", bad),
+                Err(format!(
+                    "--page-size must be a whole number of at least 1, not {bad:?}"
+                )),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(positive::<usize>("0"), None);
+        assert_eq!(positive::<usize>("2"), Some(2));
+    }
 
     #[test]
     fn what_the_user_must_fix_exits_2() {

@@ -53,24 +53,27 @@ pub(crate) fn json_line(value: &impl serde::Serialize) -> Result<String, String>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::escape::{ESCAPED_CLASSES, SHOWN_AS_THEY_ARE};
+    use crate::escape::{escaped_chars, SHOWN_AS_THEY_ARE};
 
     #[test]
     fn each_escaped_class_and_nothing_beside_it() {
-        for (class, range) in ESCAPED_CLASSES {
-            for c in range.clone() {
-                assert!(needs_escape(c), "{class}: {c:?}");
-                assert_eq!(printable(&format!("a{c}b")), format!("a{}b", c.escape_default()));
-                assert_eq!(shell_quoted(&format!("t{c}")), None, "{class}: {c:?}");
-                // JSON output: the same string value, written with \u escapes.
-                let line = json_line(&format!("a{c}b")).unwrap();
-                assert!(!line.contains(c), "{class}: {c:?}: {line}");
-                assert_eq!(serde_json::from_str::<String>(&line).unwrap(), format!("a{c}b"));
-            }
+        for (class, c) in escaped_chars() {
+            assert_eq!(printable(&format!("a{c}b")), format!("a{}b", c.escape_default()));
+            assert_eq!(shell_quoted(&format!("t{c}")), None, "{class}: {c:?}");
+            // JSON output: the same string value, written with \u escapes.
+            let line = json_line(&format!("a{c}b")).unwrap();
+            assert!(!line.contains(c), "{class}: {c:?}: {line}");
+            assert_eq!(serde_json::from_str::<String>(&line).unwrap(), format!("a{c}b"));
         }
         for &c in SHOWN_AS_THEY_ARE {
-            assert!(!needs_escape(c), "{c:?}");
             assert_eq!(printable(&format!("a{c}b")), format!("a{c}b"));
+            if c != '\'' {
+                assert_eq!(shell_quoted(&format!("t{c}")), Some(format!("'t{c}'")), "{c:?}");
+            }
+            assert_eq!(
+                json_line(&c.to_string()).unwrap(),
+                serde_json::to_string(&c).unwrap()
+            );
         }
         assert_eq!(
             json_line(&"\u{1b}[31m\u{202e}x\u{7f}é\n").unwrap(),

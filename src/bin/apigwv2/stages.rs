@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use apigwv2::{AllStages, Api, ApiStage, Client, Error, Page, Paginated, Paginator, Stage};
 
-use crate::cli::{client_for, exit_for, option_value, paging, report, split_option, ClientOptions};
+use crate::cli::{client_for, count, exit_for, option_value, paging, report, split_option, ClientOptions};
 use crate::output::{json_line, printable, shell_quoted};
 
 const USAGE: &str = "\
@@ -122,31 +122,14 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
             "--api-name" => a.api_name = Some(value("an API name")?),
             "--stage" => a.stage = Some(value("a stage name")?),
             "--all-apis" => a.mode = Mode::AllApis,
-            "--parallelism" => {
-                let v = value("a number")?;
-                a.parallelism = Some(v.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
-                    format!("--parallelism must be a whole number of at least 1, not {v:?}")
-                })?);
-            }
+            "--parallelism" => a.parallelism = Some(count(&name, &value("a number")?)?),
             "--apis" => a.mode = Mode::Apis,
             "--region" => a.client.region = Some(value("a region")?),
             "--profile" => a.client.profile = Some(value("a profile name")?),
             "--endpoint-url" => a.client.endpoint_url = Some(value("a URL")?),
             "--starting-token" => a.starting_token = Some(value("a token")?),
-            "--page-size" => {
-                let v = value("a number")?;
-                a.page_size =
-                    Some(v.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
-                        format!("--page-size must be a whole number of at least 1, not {v:?}")
-                    })?);
-            }
-            "--max-items" => {
-                let v = value("a number")?;
-                a.max_items =
-                    Some(v.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
-                        format!("--max-items must be a whole number of at least 1, not {v:?}")
-                    })?);
-            }
+            "--page-size" => a.page_size = Some(count(&name, &value("a number")?)?),
+            "--max-items" => a.max_items = Some(count(&name, &value("a number")?)?),
             "--output" => {
                 a.output = Some(match value("a format")?.as_str() {
                     "table" => Output::Table,
