@@ -240,6 +240,7 @@ mod error;
 mod files;
 #[doc(hidden)]
 pub mod fuzz_entry;
+mod generated;
 mod http1;
 mod json;
 mod logging;
