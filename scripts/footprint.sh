@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prints the footprint figures the README publishes: run-time crates, clean release build
+# Prints the footprint figures docs/PERFORMANCE.md publishes: run-time crates, clean release build
 # time of the `apigwv2` command (`--features cli`), that binary's stripped size against the 3.0 MB target of
 # issue #13 (printed MET or NOT MET), and where its bytes go: the largest sections and the
 # code by crate (`nm --size-sort` of the unstripped binary, each symbol counted for the
@@ -7,7 +7,7 @@
 # for this crate's types counts for the dependency); then the brief's program against the
 # naive prototype. Fails when the crate count exceeds 50 or a binary outgrows its budget
 # (timings are information: a shared machine makes them noisy; the 3.0 MB target is not
-# met, see the README).
+# met, see docs/PERFORMANCE.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -8,6 +8,9 @@
 # MUTANTS_JOBS (default 1) builds and tests that many mutants at once; each needs its own
 # copy of the tree and target directory. Results are in target/mutants/<module>/mutants.out.
 #
+# MUTANTS_IN_PLACE=1 mutates this tree in place, like MUTANTS_QUICK but for any module and
+# every function: for a work tree of its own whose target directory is already built.
+#
 # MUTANTS_QUICK=1 (what CI runs, with `paginator`): only the resume arithmetic (the functions
 # that compute positions and tokens) against the unit and pagination tests, mutated in place
 # in this tree and built in its own target directory, which the test step has just built, so
@@ -32,7 +35,7 @@ suite="${APIGWV2_SIGV4_SUITE:-$(pwd)/tests/data/sigv4-test-suite}"
 [ -d "$suite/v4" ] || { echo "the SigV4 test suite is missing at $suite" >&2; exit 1; }
 export APIGWV2_SIGV4_SUITE="$suite"
 quick="${MUTANTS_QUICK:-0}"
-if [ "$quick" = 1 ]; then
+if [ "$quick" = 1 ] || [ "${MUTANTS_IN_PLACE:-0}" = 1 ]; then
     # Reuse the target directory as the test step left it: same profile, same flags.
     build_args=(--in-place --baseline=skip --timeout 120)
     [ "${MUTANTS_JOBS:-1}" = 1 ] || { echo "MUTANTS_QUICK mutates in place: one job only" >&2; exit 2; }
@@ -54,7 +57,7 @@ declare -A files=(
     [all_stages]="src/all_stages.rs"
     [queue]="src/queue.rs"
     [operation]="src/operation.rs src/operations/*.rs"
-    [transport]="src/transport.rs"
+    [transport]="src/transport.rs src/http1.rs"
     [proxy]="src/config/proxy.rs"
     [endpoint]="src/config/endpoint.rs"
     [providers]="src/credentials/process.rs src/credentials/container.rs src/credentials/imds.rs"
@@ -71,7 +74,7 @@ declare -A tests=(
     [all_stages]="concurrency operations"
     [queue]="concurrency"
     [operation]="operations pagination errors no_panic"
-    [transport]="proxy tls hostile logging retries errors"
+    [transport]="transport trace_logs proxy tls hostile logging retries errors"
     [proxy]="proxy hostile"
     [endpoint]="hostile operations"
     [providers]="credentials hostile logging"

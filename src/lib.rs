@@ -241,6 +241,7 @@ mod escape;
 mod files;
 #[doc(hidden)]
 pub mod fuzz_entry;
+mod generated;
 mod http1;
 mod http_date;
 mod json;

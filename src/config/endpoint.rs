@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::error::Error;
+use crate::generated::endpoints::{self, Outcome, Partition, Piece, Requirement, Rule, Segment};
 
 /// A parsed endpoint: scheme, host, optional port and optional base path.
 ///
@@ -31,52 +32,23 @@ impl Endpoint {
         Self::resolve(region, false, false)
     }
 
-    /// The service's endpoint rules: `https://apigateway[-fips].{region}.{suffix}`, where
-    /// the suffix is the partition's DNS suffix, or its dual-stack suffix when `dual_stack`
-    /// is on. Partitions: `aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, `aws-iso-b`,
-    /// `aws-iso-e`, `aws-iso-f`, `aws-eusc`; a region of no known partition is in `aws`.
+    /// The service's endpoint rules (generated from its model's `endpoint-rule-set-1.json`
+    /// and `partitions.json`): `https://apigateway[-fips].{region}.{suffix}`, where the suffix
+    /// is the region's partition's DNS suffix, or its dual-stack suffix when `dual_stack` is
+    /// on. A region belongs to the partition that names it (`aws-iso-global` is in
+    /// `aws-iso`), else to the first whose region pattern it matches, else to `aws`.
     ///
     /// ```
     /// use apigwv2::config::Endpoint;
     /// let e = Endpoint::resolve("us-gov-west-1", true, true).unwrap();
     /// assert_eq!(e.to_string(), "https://apigateway-fips.us-gov-west-1.api.aws");
-    /// assert!(Endpoint::resolve("us-iso-east-1", false, true).is_err());
+    /// let e = Endpoint::resolve("us-iso-east-1", false, true).unwrap();
+    /// assert_eq!(e.to_string(), "https://apigateway.us-iso-east-1.api.aws.ic.gov");
     /// ```
     pub fn resolve(region: &str, fips: bool, dual_stack: bool) -> Result<Self, Error> {
         // The region becomes part of a host name: `x@evil:1/` must not.
         super::validate_region(region)?;
-        // (region prefix, partition, DNS suffix, dual-stack suffix if supported)
-        const PARTITIONS: &[(&str, &str, &str, Option<&str>)] = &[
-            ("us-gov-", "aws-us-gov", "amazonaws.com", Some("api.aws")),
-            ("us-isob-", "aws-iso-b", "sc2s.sgov.gov", None),
-            ("us-isof-", "aws-iso-f", "csp.hci.ic.gov", None),
-            ("us-iso-", "aws-iso", "c2s.ic.gov", None),
-            ("eu-isoe-", "aws-iso-e", "cloud.adc-e.uk", None),
-            (
-                "cn-",
-                "aws-cn",
-                "amazonaws.com.cn",
-                Some("api.amazonwebservices.com.cn"),
-            ),
-            ("eusc-", "aws-eusc", "amazonaws.eu", None),
-        ];
-        let (partition, suffix, dual) = PARTITIONS
-            .iter()
-            .find(|(prefix, ..)| region.starts_with(prefix))
-            .map_or(("aws", "amazonaws.com", Some("api.aws")), |(_, p, s, d)| {
-                (*p, *s, *d)
-            });
-        let suffix = if dual_stack {
-            dual.ok_or_else(|| Error::Config {
-                message: format!(
-                    "dual-stack endpoints are on, but the {partition} partition ({region}) has none"
-                ),
-            })?
-        } else {
-            suffix
-        };
-        let service = if fips { "apigateway-fips" } else { "apigateway" };
-        let host = format!("{service}.{region}.{suffix}");
+        let host = resolve_host(endpoints::PARTITIONS, &endpoints::RULES, region, fips, dual_stack)?;
         Ok(Self {
             scheme: "https",
             host_header: host.clone(),
@@ -221,6 +193,82 @@ impl fmt::Display for Endpoint {
     }
 }
 
+/// The partition of a region: the one that names it, else the first whose pattern it
+/// matches, else the default (`aws`).
+fn partition_of<'a>(partitions: &'a [Partition], region: &str) -> Option<&'a Partition> {
+    partitions
+        .iter()
+        .find(|p| p.regions.contains(&region))
+        .or_else(|| partitions.iter().find(|p| matches(p.pattern, region)))
+        .or_else(|| partitions.iter().find(|p| p.id == endpoints::DEFAULT_PARTITION))
+}
+
+/// Whether all of `text` is matched by `pieces` (a compiled `regionRegex`).
+fn matches(pieces: &[Piece], text: &str) -> bool {
+    let Some((first, rest)) = pieces.split_first() else {
+        return text.is_empty();
+    };
+    match first {
+        Piece::OneOf(options) => options
+            .iter()
+            .any(|o| text.strip_prefix(o).is_some_and(|t| matches(rest, t))),
+        Piece::Word | Piece::Digits => {
+            let class = |c: u8| match first {
+                Piece::Word => c.is_ascii_alphanumeric() || c == b'_',
+                _ => c.is_ascii_digit(),
+            };
+            let run = text.bytes().take_while(|c| class(*c)).count();
+            // One or more: try the longest run first, then shorter ones.
+            (1..=run).rev().any(|n| matches(rest, &text[n..]))
+        }
+    }
+}
+
+/// The host name the rules give for a region, or the rules' error.
+fn resolve_host(
+    partitions: &[Partition],
+    rules: &[&[Rule]; 4],
+    region: &str,
+    fips: bool,
+    dual_stack: bool,
+) -> Result<String, Error> {
+    let partition = partition_of(partitions, region).ok_or_else(|| Error::Config {
+        message: format!("no partition for the region {region}"),
+    })?;
+    let supports = |r: &Requirement| match r {
+        Requirement::Fips => partition.supports_fips,
+        Requirement::DualStack => partition.supports_dual_stack,
+    };
+    let rule = rules[usize::from(fips) * 2 + usize::from(dual_stack)]
+        .iter()
+        .find(|rule| rule.requires.iter().all(supports));
+    match rule.map(|r| r.outcome) {
+        Some(Outcome::Url(segments)) => {
+            let mut url = String::new();
+            for s in segments {
+                url.push_str(match s {
+                    Segment::Text(t) => t,
+                    Segment::Region => region,
+                    Segment::DnsSuffix => partition.dns_suffix,
+                    Segment::DualStackDnsSuffix => partition.dual_stack_dns_suffix,
+                });
+            }
+            url.strip_prefix("https://")
+                .filter(|host| !host.contains(['/', ':', '@']))
+                .map(str::to_owned)
+                .ok_or_else(|| Error::Config {
+                    message: format!("the endpoint rules gave {url:?}, which is not an https host"),
+                })
+        }
+        Some(Outcome::Error(why)) => Err(Error::Config {
+            message: format!("{why} (the {} partition, region {region})", partition.id),
+        }),
+        None => Err(Error::Config {
+            message: format!("the endpoint rules give nothing for the region {region}"),
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,14 +362,6 @@ mod tests {
             ("local", false, false, "apigateway.local.amazonaws.com"),
         ] {
             assert_eq!(Endpoint::resolve(region, fips, dual).unwrap().host_header(), want);
-        }
-        for region in [
-            "us-iso-east-1",
-            "us-isob-east-1",
-            "eu-isoe-west-1",
-            "us-isof-south-1",
-        ] {
-            assert!(Endpoint::resolve(region, false, true).is_err());
         }
         for hostile in ["x@127.0.0.1:9/", "evil.com/", "us-east-1.evil.com", "", "a b"] {
             let e = Endpoint::resolve(hostile, false, false).unwrap_err();
@@ -533,29 +573,199 @@ mod tests {
             );
             assert_eq!(e.to_string(), format!("https://{want}"));
         }
-        for (region, partition) in [
-            ("us-iso-east-1", "aws-iso"),
-            ("us-isob-east-1", "aws-iso-b"),
-            ("us-isof-south-1", "aws-iso-f"),
-            ("eu-isoe-west-1", "aws-iso-e"),
-            ("eusc-de-east-1", "aws-eusc"),
+        // Every partition has dual-stack endpoints in the model, the isolated ones included;
+        // the `aws-*-global` pseudo-regions belong to their own partition, and a region no
+        // partition names goes by the partitions' patterns (`\w` has no hyphen).
+        for (region, fips, dual, want) in [
+            (
+                "us-iso-east-1",
+                false,
+                true,
+                "apigateway.us-iso-east-1.api.aws.ic.gov",
+            ),
+            (
+                "us-iso-east-1",
+                true,
+                true,
+                "apigateway-fips.us-iso-east-1.api.aws.ic.gov",
+            ),
+            (
+                "us-isob-east-1",
+                false,
+                true,
+                "apigateway.us-isob-east-1.api.aws.scloud",
+            ),
+            (
+                "us-isof-south-1",
+                true,
+                true,
+                "apigateway-fips.us-isof-south-1.api.aws.hci.ic.gov",
+            ),
+            (
+                "eu-isoe-west-1",
+                false,
+                true,
+                "apigateway.eu-isoe-west-1.api.cloud-aws.adc-e.uk",
+            ),
+            (
+                "eusc-de-east-1",
+                false,
+                true,
+                "apigateway.eusc-de-east-1.api.amazonwebservices.eu",
+            ),
+            ("aws-global", false, false, "apigateway.aws-global.amazonaws.com"),
+            (
+                "aws-cn-global",
+                false,
+                false,
+                "apigateway.aws-cn-global.amazonaws.com.cn",
+            ),
+            (
+                "aws-us-gov-global",
+                true,
+                false,
+                "apigateway-fips.aws-us-gov-global.amazonaws.com",
+            ),
+            (
+                "aws-iso-global",
+                false,
+                false,
+                "apigateway.aws-iso-global.c2s.ic.gov",
+            ),
+            (
+                "aws-iso-b-global",
+                false,
+                false,
+                "apigateway.aws-iso-b-global.sc2s.sgov.gov",
+            ),
+            (
+                "aws-iso-e-global",
+                false,
+                false,
+                "apigateway.aws-iso-e-global.cloud.adc-e.uk",
+            ),
+            (
+                "aws-iso-f-global",
+                false,
+                false,
+                "apigateway.aws-iso-f-global.csp.hci.ic.gov",
+            ),
+            (
+                "us-iso-north-9",
+                false,
+                false,
+                "apigateway.us-iso-north-9.c2s.ic.gov",
+            ),
+            (
+                "us-isob-north-9",
+                false,
+                false,
+                "apigateway.us-isob-north-9.sc2s.sgov.gov",
+            ),
+            (
+                "cn-south-7",
+                false,
+                false,
+                "apigateway.cn-south-7.amazonaws.com.cn",
+            ),
+            (
+                "eusc-de-north-2",
+                false,
+                false,
+                "apigateway.eusc-de-north-2.amazonaws.eu",
+            ),
+            (
+                "eusc-fr-east-1",
+                false,
+                false,
+                "apigateway.eusc-fr-east-1.amazonaws.com",
+            ),
+            (
+                "us-iso-south-x-12",
+                false,
+                false,
+                "apigateway.us-iso-south-x-12.amazonaws.com",
+            ),
+            (
+                "us-iso-south-12a",
+                false,
+                false,
+                "apigateway.us-iso-south-12a.amazonaws.com",
+            ),
         ] {
-            for fips in [false, true] {
-                match Endpoint::resolve(region, fips, true) {
-                    Err(Error::Config { message }) => assert_eq!(
-                        message,
-                        format!(
-                            "dual-stack endpoints are on, but the {partition} partition ({region}) has none"
-                        )
-                    ),
-                    other => panic!("{region}: {other:?}"),
-                }
-            }
+            let e = Endpoint::resolve(region, fips, dual).unwrap();
+            assert_eq!(e.host_header(), want, "{region} fips={fips} dual={dual}");
         }
         assert_eq!(
             Endpoint::for_region("eusc-de-east-1").unwrap(),
             Endpoint::resolve("eusc-de-east-1", false, false).unwrap()
         );
+    }
+
+    #[test]
+    fn a_partition_without_fips_or_dual_stack_gets_the_rules_error() {
+        let lonely = Partition {
+            id: "test",
+            regions: &["r-1"],
+            pattern: &[],
+            dns_suffix: "example",
+            dual_stack_dns_suffix: "dual.example",
+            supports_fips: false,
+            supports_dual_stack: false,
+        };
+        let both = Partition {
+            id: "aws",
+            regions: &[],
+            pattern: &[
+                Piece::OneOf(&["b-"]),
+                Piece::Word,
+                Piece::OneOf(&["-"]),
+                Piece::Digits,
+            ],
+            supports_fips: true,
+            supports_dual_stack: true,
+            ..lonely
+        };
+        let parts = [lonely, both];
+        let host = |region: &str, fips: bool, dual: bool| {
+            resolve_host(&parts, &endpoints::RULES, region, fips, dual).map_err(|e| e.to_string())
+        };
+        assert_eq!(host("r-1", false, false).unwrap(), "apigateway.r-1.example");
+        for (fips, dual, why) in [
+            (
+                true,
+                false,
+                "FIPS is enabled but this partition does not support FIPS",
+            ),
+            (
+                false,
+                true,
+                "DualStack is enabled but this partition does not support DualStack",
+            ),
+            (
+                true,
+                true,
+                "FIPS and DualStack are enabled, but this partition does not support one or both",
+            ),
+        ] {
+            assert_eq!(
+                host("r-1", fips, dual).unwrap_err(),
+                format!("configuration error: {why} (the test partition, region r-1)")
+            );
+        }
+        // Named by no partition: the pattern, then the default partition.
+        assert_eq!(
+            host("b-x_1-22", true, true).unwrap(),
+            "apigateway-fips.b-x_1-22.dual.example"
+        );
+        assert_eq!(host("r-2", false, false).unwrap(), "apigateway.r-2.example");
+        assert_eq!(host("b--1", false, false).unwrap(), "apigateway.b--1.example");
+        assert!(matches(both.pattern, "b-xy-0"));
+        for no in ["b-xy-", "b-xy-1a", "b-x-y-1", "bb-x-1", "b-x-1-", "b-x-1 "] {
+            assert!(!matches(both.pattern, no), "{no}");
+        }
+        assert!(matches(&[], ""));
+        assert!(!matches(&[], "a"));
     }
 
     #[test]
