@@ -288,6 +288,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_blank_or_control_character_anywhere_is_refused_first() {
+        for url in [
+            "http://proxy corp:3128",
+            "http://proxy.corp:3128 ",
+            "http://proxy.corp:3128/\n",
+            "http://proxy.corp\t:3128",
+            "ftp://proxy\u{7f}.corp:1",
+            " http://proxy.corp:1",
+        ] {
+            let e = ProxyConfig::all(url).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "configuration error: proxy: proxy URL {url:?} contains a blank or control character"
+                ),
+                "{url:?}"
+            );
+        }
+    }
+
+    #[test]
     fn scheme_specific_with_all_proxy_fallback_and_lower_case_first() {
         let env = Env::from_vars([
             ("ALL_PROXY", "http://all:1"),

@@ -116,15 +116,25 @@ fn drain(pipe: Option<impl Read + Send + 'static>, limit: u64) -> (Arc<Mutex<Vec
     match pipe {
         Some(pipe) => {
             std::thread::spawn(move || {
-                let mut pipe = pipe.take(limit);
+                // Read to the end but keep at most `limit` bytes: closing the pipe early
+                // would end a talkative helper with SIGPIPE before it answers. A helper
+                // that never stops writing is stopped by the deadline.
+                let mut pipe = pipe;
                 let mut chunk = [0u8; 8192];
+                let mut room = usize::try_from(limit).unwrap_or(usize::MAX);
                 loop {
                     match pipe.read(&mut chunk) {
                         Ok(0) | Err(_) => break,
-                        Ok(n) => shared
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .extend_from_slice(&chunk[..n]),
+                        Ok(n) => {
+                            let keep = n.min(room);
+                            if keep > 0 {
+                                room -= keep;
+                                shared
+                                    .lock()
+                                    .unwrap_or_else(|p| p.into_inner())
+                                    .extend_from_slice(&chunk[..keep]);
+                            }
+                        }
                     }
                 }
                 let _ = done.send(());
@@ -276,14 +286,11 @@ mod tests {
         let exact = file("exact", &json_of_len(MAX_STDOUT as usize));
         let c = run(&format!("cat '{}'", exact.display()), LONG).unwrap();
         assert_eq!(c.access_key_id(), "BIGKEY");
-        // Larger valid JSON is cut at the bound (the helper, which ignores the broken pipe,
-        // still exits 0): what was read is not JSON.
+        // Larger valid JSON is cut at the bound (the rest is read and dropped, so the
+        // helper still exits 0): what was kept is not JSON.
         let over = file("over", &json_of_len(MAX_STDOUT as usize + 64 * 1024));
         assert_eq!(
-            message(run(
-                &format!("trap '' PIPE; cat '{}' 2>/dev/null; exit 0", over.display()),
-                LONG
-            )),
+            message(run(&format!("cat '{}'", over.display()), LONG)),
             "credential_process: its output is not JSON"
         );
         let _ = std::fs::remove_file(exact);
@@ -318,6 +325,52 @@ mod tests {
             std::thread::sleep(Duration::from_millis(20));
         }
         assert!(!alive(), "the helper's child {pid} outlived the call");
+        let _ = std::fs::remove_file(&pid_file);
+    }
+
+    #[test]
+    fn a_helper_talking_past_the_stderr_bound_still_answers() {
+        assert_eq!(MAX_STDERR, 64 * 1024);
+        // 70,000 bytes of warnings, over the bound: the rest is read and dropped, where
+        // closing the pipe at the bound would end the helper with SIGPIPE before it answers.
+        let c = run(
+            r#"i=0; while [ $i -lt 70 ]; do printf '%1000s' w >&2; i=$((i+1)); done;
+               echo '{"Version":1,"AccessKeyId":"TALK","SecretAccessKey":"s"}'"#,
+            LONG,
+        )
+        .unwrap();
+        assert_eq!(c.access_key_id(), "TALK");
+    }
+
+    #[test]
+    fn a_child_left_holding_only_stderr_is_stopped_once_the_helper_answers() {
+        let pid_file = file("stderr-child", b"");
+        let c = run(
+            &format!(
+                r#"sleep 60 >/dev/null & echo $! > '{}'; echo '{{"Version":1,"AccessKeyId":"A","SecretAccessKey":"s"}}'"#,
+                pid_file.display()
+            ),
+            Duration::from_secs(60),
+        )
+        .unwrap();
+        assert_eq!(c.access_key_id(), "A");
+        let pid = std::fs::read_to_string(&pid_file).unwrap().trim().to_owned();
+        let alive = || {
+            Command::new("kill")
+                .args(["-0", &pid])
+                .stderr(Stdio::null())
+                .status()
+                .unwrap()
+                .success()
+        };
+        let until = Instant::now() + LONG;
+        while alive() && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(
+            !alive(),
+            "the helper's child {pid}, holding its stderr, outlived the call"
+        );
         let _ = std::fs::remove_file(&pid_file);
     }
 
