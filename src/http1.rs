@@ -152,8 +152,22 @@ impl Target {
         if authority.as_str().contains('@') || authority.host().is_empty() {
             return Err(bad("has no valid host"));
         }
-        let port = authority.port_u16().unwrap_or(if https { 443 } else { 80 });
-        let authority = format!("{}:{port}", authority.host());
+        // The port as written, never the parser's `port_u16()`: that reads a port out of
+        // range (`:65536`), a signed one (`:+80`) or junk after an IPv6 literal as no port,
+        // which would go to the scheme's default port.
+        let host = authority.host();
+        let default = if https { 443 } else { 80 };
+        let port = match authority.as_str().get(host.len()..) {
+            Some("" | ":") => default,
+            Some(p) => p
+                .strip_prefix(':')
+                .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|d| d.parse::<u16>().ok())
+                .filter(|&n| n != 0)
+                .ok_or_else(|| bad("has an invalid port"))?,
+            None => return Err(bad("has an invalid port")),
+        };
+        let authority = format!("{host}:{port}");
         let pq = uri.path_and_query().map_or("/", |p| p.as_str());
         let path = if pq.starts_with('/') {
             pq.to_owned()
@@ -1234,6 +1248,40 @@ mod tests {
         }
         let r = HttpRequest::new("G T", "http://h:1/p");
         assert_eq!(request_head(&r, &t, None).unwrap_err().kind, Kind::Protocol);
+    }
+
+    /// A port out of range, signed, zero, or junk after an IPv6 literal is refused: the
+    /// URL parser reads each as "no port", which went to the scheme's default port (a
+    /// container endpoint `http://127.0.0.1:65536/` got its token sent to port 80).
+    #[test]
+    fn urls_with_invalid_ports_are_refused() {
+        for bad in [
+            "http://127.0.0.1:65536/",
+            "http://127.0.0.1:99999999999/",
+            "http://127.0.0.1:+80/",
+            "http://127.0.0.1:-1/",
+            "http://127.0.0.1:0/",
+            "http://[::1]:65537/",
+            "http://[::1]x/",
+            "https://h:65979/",
+        ] {
+            let e = Target::parse(bad).err().unwrap_or_else(|| panic!("{bad} was taken"));
+            assert_eq!(
+                e.to_string(),
+                format!("invalid HTTP: the URL \"{bad}\" has an invalid port"),
+                "{bad}"
+            );
+        }
+        for (url, authority) in [
+            ("http://h:/", "h:80"),
+            ("https://h/", "h:443"),
+            ("http://h:0080/", "h:80"),
+            ("http://h:65535/", "h:65535"),
+            ("https://[::1]/", "[::1]:443"),
+            ("http://[::1]:1/", "[::1]:1"),
+        ] {
+            assert_eq!(Target::parse(url).unwrap().authority, authority, "{url}");
+        }
     }
 
     #[test]

@@ -587,3 +587,19 @@ fn timeouts_of_duration_max_do_not_panic() {
     assert_eq!(t.send(&r, 1000).unwrap().status, 403);
     let _ = std::fs::remove_dir_all(&home);
 }
+
+/// A URL whose port is out of range is refused before any connection: the URL parser
+/// reads `:65536` as no port at all, and the request went to port 80 instead.
+#[test]
+fn a_url_with_a_port_out_of_range_is_refused() {
+    for url in ["http://127.0.0.1:65536/x", "http://127.0.0.1:+80/x"] {
+        let e = get(&UreqTransport::default(), url, Duration::from_secs(10), 100).unwrap_err();
+        assert_eq!(
+            (e.kind, e.to_string()),
+            (
+                TransportErrorKind::Protocol,
+                format!("invalid HTTP: the URL \"{url}\" has an invalid port")
+            )
+        );
+    }
+}
