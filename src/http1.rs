@@ -410,17 +410,25 @@ fn framing(method: &str, head: &Head) -> Result<Framing, TransportError> {
     if method.eq_ignore_ascii_case("HEAD") || matches!(head.status, 204 | 304) {
         return Ok(Framing::Length(0));
     }
-    let mut codings = head
-        .values("transfer-encoding")
-        .flat_map(|v| v.split(','))
-        .peekable();
-    if codings.peek().is_some() {
-        let last = codings.last().unwrap_or_default().trim();
-        return Ok(if last.eq_ignore_ascii_case("chunked") {
-            Framing::Chunked
-        } else {
-            Framing::Close
-        });
+    if head.values("transfer-encoding").next().is_some() {
+        // No transfer coding is asked for, and only chunked is decoded: any other (or a
+        // second chunked) would leave the body encoded, and an empty field says nothing
+        // about where the body ends.
+        let mut codings = head
+            .values("transfer-encoding")
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|c| !c.is_empty());
+        return match (codings.next(), codings.next()) {
+            (Some(c), None) if c.eq_ignore_ascii_case("chunked") => Ok(Framing::Chunked),
+            _ => {
+                let all: Vec<&str> = head.values("transfer-encoding").collect();
+                Err(protocol(format!(
+                    "unsupported Transfer-Encoding \"{}\"",
+                    crate::error::excerpt(all.join(", ").as_bytes(), 40)
+                )))
+            }
+        };
     }
     let mut length = None;
     for v in head.values("content-length").flat_map(|v| v.split(',')) {
@@ -1151,18 +1159,27 @@ mod tests {
         assert_eq!(
             framing(
                 "GET",
-                &h(
-                    &[("Transfer-Encoding", "gzip, chunked"), ("content-length", "3")],
-                    200
-                )
+                &h(&[("Transfer-Encoding", "Chunked"), ("content-length", "3")], 200)
             )
             .unwrap(),
             Framing::Chunked
         );
         assert_eq!(
-            framing("GET", &h(&[("transfer-encoding", "chunked, gzip")], 200)).unwrap(),
-            Framing::Close
+            framing("GET", &h(&[("transfer-encoding", " , chunked ,")], 200)).unwrap(),
+            Framing::Chunked
         );
+        for bad in [
+            &[("Transfer-Encoding", "gzip, chunked")][..],
+            &[("transfer-encoding", "chunked, gzip")],
+            &[("transfer-encoding", "identity")],
+            &[("transfer-encoding", "chunked;x=1")],
+            &[("transfer-encoding", "chunked"), ("transfer-encoding", "chunked")],
+            &[("transfer-encoding", ""), ("content-length", "2")],
+        ] {
+            let e = framing("GET", &h(bad, 200)).unwrap_err();
+            assert_eq!(e.kind, Kind::Protocol, "{bad:?}");
+            assert!(e.message.starts_with("unsupported Transfer-Encoding"), "{e}");
+        }
         for bad in ["-1", "1e3", "", "5, 6", "+5", "99999999999999999999", "0x10"] {
             let e = framing("GET", &h(&[("content-length", bad)], 200)).unwrap_err();
             assert_eq!(e.kind, Kind::Protocol, "{bad:?}");

@@ -340,6 +340,25 @@ fn malformed_heads_are_protocol_errors() {
             "conflicting Content-Length",
         ),
         ("HTTP/1.1 101 Switching Protocols\r\n\r\n", "switched protocols"),
+        // No transfer coding is asked for and none but chunked is decoded: another one
+        // left the body encoded (returned as if it were the content), and an empty one
+        // overrode the Content-Length (the body was read until the close).
+        (
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+            "unsupported Transfer-Encoding \"gzip, chunked\"",
+        ),
+        (
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\nok",
+            "unsupported Transfer-Encoding \"chunked, gzip\"",
+        ),
+        (
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+            "unsupported Transfer-Encoding \"chunked, chunked\"",
+        ),
+        (
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: \r\nContent-Length: 2\r\n\r\nok",
+            "unsupported Transfer-Encoding \"\"",
+        ),
     ] {
         let text = protocol_error(close(answer));
         assert!(text.contains(says), "{answer:?}: {text}");
