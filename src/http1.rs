@@ -306,6 +306,18 @@ impl Head {
             .flat_map(|v| v.split(','))
             .any(|t| t.trim().eq_ignore_ascii_case(token))
     }
+
+    /// True when two framings would end the body in different places: both
+    /// `Transfer-Encoding` and `Content-Length` (RFC 9112, 6.3), or a `204` that claims a
+    /// body. What follows such an answer on the wire is not known to be the next one.
+    fn framing_is_ambiguous(&self) -> bool {
+        let coded = self.values("transfer-encoding").next().is_some();
+        let mut lengths = self.values("content-length").peekable();
+        if coded && lengths.peek().is_some() {
+            return true;
+        }
+        self.status == 204 && (coded || lengths.any(|v| v.trim() != "0"))
+    }
 }
 
 /// The end of the head in `p` (just past its empty line), looking at line ends from `from`.
@@ -1021,7 +1033,10 @@ impl Http1 {
         let head = read_head(&mut conn, deadline, "waiting for the response")?;
         let framing = framing(request.method, &head)?;
         let body = read_body(&mut conn, framing, max_body_bytes, deadline)?;
-        let reusable = head.http11 && !head.connection_has("close") && framing != Framing::Close;
+        let reusable = head.http11
+            && !head.connection_has("close")
+            && framing != Framing::Close
+            && !head.framing_is_ambiguous();
         if reusable && conn.pending().is_empty() {
             self.pool.put(key, conn);
         }

@@ -268,6 +268,43 @@ fn idle_connections_are_reused_unless_the_server_closes_them() {
     }
 }
 
+/// A response whose end two framings would put in different places (both
+/// Transfer-Encoding and Content-Length; a 204 that claims a body) is read, but its
+/// connection is not reused: what follows it on the wire is not known to be the next
+/// answer. Bodiless answers that are framed right (a 204 of length 0, a HEAD's length, a
+/// 304's) keep theirs.
+#[test]
+fn a_response_with_ambiguous_framing_leaves_its_connection_unused() {
+    for (method, reply, status, connections) in [
+        (
+            "GET",
+            "HTTP/1.1 200 OK\r\nContent-Length: 40\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+            200,
+            3,
+        ),
+        ("GET", "HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n", 204, 3),
+        (
+            "GET",
+            "HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n",
+            204,
+            3,
+        ),
+        ("GET", "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n", 204, 1),
+        ("GET", "HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n", 304, 1),
+        ("HEAD", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", 200, 1),
+    ] {
+        let server = Scripted::start(keep(reply));
+        let t = UreqTransport::default();
+        for _ in 0..3 {
+            let mut r = HttpRequest::new(method, &server.url);
+            r.timeout = Some(Duration::from_secs(10));
+            let got = t.send(&r, 100).unwrap();
+            assert_eq!(got.status, status, "{reply:?}");
+        }
+        assert_eq!(server.accepted(), connections, "{method} {reply:?}");
+    }
+}
+
 /// A 302 to another server is the answer: the client reports it, and the other server
 /// never hears of the request.
 #[test]
