@@ -602,8 +602,13 @@ fn read_body(
                 let line = read_line(conn, deadline, LINE_LIMIT)?
                     .ok_or_else(|| protocol(format!("a chunk size line is over {LINE_LIMIT} bytes")))?;
                 let digits = line.iter().take_while(|b| b.is_ascii_hexdigit()).count();
-                let rest = &line[digits..];
-                if digits == 0 || !(rest.is_empty() || matches!(rest[0], b';' | b' ' | b'\t')) {
+                // Blanks may come before an extension (`;name=value`), nothing else.
+                let blanks = line[digits..]
+                    .iter()
+                    .take_while(|&&b| b == b' ' || b == b'\t')
+                    .count();
+                let rest = &line[digits + blanks..];
+                if digits == 0 || !(rest.is_empty() || rest[0] == b';') {
                     return Err(protocol(format!(
                         "invalid chunk size line \"{}\"",
                         crate::error::excerpt(&line, 40)

@@ -184,6 +184,11 @@ fn bodies_are_framed_by_length_chunks_or_the_close() {
             201,
             "hello, chunked!",
         ),
+        (
+            keep("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2 \t; a=\"b c\"\r\nok\r\n0 \r\n\r\n"),
+            200,
+            "ok",
+        ),
         (close("HTTP/1.1 200 OK\r\n\r\nuntil the close"), 200, "until the close"),
         (close("HTTP/1.0 404 Not Found\nServer: old\n\nbare line ends"), 404, "bare line ends"),
         (
@@ -415,6 +420,10 @@ fn chunked_bodies_that_lie_are_errors() {
         ("-5\r\nhello\r\n0\r\n\r\n", "invalid chunk size line"),
         ("1ffffffffffffffff\r\nx\r\n0\r\n\r\n", "chunk size is over 2^64"),
         ("3\r\nhello\r\n0\r\n\r\n", "a chunk is longer than its size"),
+        // Blanks may come before an extension, nothing else after the size.
+        ("2 3\r\nok\r\n0\r\n\r\n", "invalid chunk size line \"2 3\""),
+        ("2\t;x\r\nok\r\n0 0\r\n\r\n", "invalid chunk size line \"0 0\""),
+        ("2\r\r\nok\r\n0\r\n\r\n", "invalid chunk size line \"2\\r\""),
     ] {
         let text = protocol_error(chunked(body));
         assert!(text.contains(says), "{body:?}: {text}");
