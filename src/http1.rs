@@ -131,6 +131,8 @@ struct Target {
     https: bool,
     /// `host:port` (an IPv6 host in brackets), the port always written.
     authority: String,
+    /// The `Host` header: the host, with the port when it is not the scheme's default.
+    host_header: String,
     /// `scheme://host:port`, for the resolver and TLS.
     uri: Uri,
     /// The path and query (origin form).
@@ -168,6 +170,11 @@ impl Target {
             None => return Err(bad("has an invalid port")),
         };
         let authority = format!("{host}:{port}");
+        let host_header = if port == default {
+            host.to_owned()
+        } else {
+            authority.clone()
+        };
         let pq = uri.path_and_query().map_or("/", |p| p.as_str());
         let path = if pq.starts_with('/') {
             pq.to_owned()
@@ -178,6 +185,7 @@ impl Target {
             https,
             uri: hop_uri(https, &authority)?,
             authority,
+            host_header,
             path,
         })
     }
@@ -746,7 +754,7 @@ fn request_head(
         push(&mut out, &[name, ": ", value, "\r\n"]);
     }
     if !host {
-        push(&mut out, &["Host: ", &target.authority, "\r\n"]);
+        push(&mut out, &["Host: ", &target.host_header, "\r\n"]);
     }
     if !agent {
         push(&mut out, &["User-Agent: ", USER_AGENT, "\r\n"]);
@@ -1283,6 +1291,24 @@ mod tests {
             assert_eq!(e.kind, Kind::Protocol, "{n}");
             assert!(!e.to_string().contains("SECRETVALUE"), "{e}");
         }
+        // The Host header has the port only when it is not the scheme's default (as ureq
+        // and the crate's endpoints write it).
+        for (url, host) in [
+            ("https://example.com/p", "example.com"),
+            ("http://example.com:80/p", "example.com"),
+            ("https://example.com:80/p", "example.com:80"),
+            ("http://[::1]/p", "[::1]"),
+            ("http://[::1]:8080/p", "[::1]:8080"),
+        ] {
+            let t = Target::parse(url).unwrap();
+            let text =
+                String::from_utf8(request_head(&HttpRequest::new("GET", url), &t, None).unwrap()).unwrap();
+            assert_eq!(
+                text,
+                format!("GET /p HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {USER_AGENT}\r\n\r\n"),
+                "{url}"
+            );
+        }
         let r = HttpRequest::new("G T", "http://h:1/p");
         assert_eq!(request_head(&r, &t, None).unwrap_err().kind, Kind::Protocol);
     }
@@ -1302,7 +1328,9 @@ mod tests {
             "http://[::1]x/",
             "https://h:65979/",
         ] {
-            let e = Target::parse(bad).err().unwrap_or_else(|| panic!("{bad} was taken"));
+            let e = Target::parse(bad)
+                .err()
+                .unwrap_or_else(|| panic!("{bad} was taken"));
             assert_eq!(
                 e.to_string(),
                 format!("invalid HTTP: the URL \"{bad}\" has an invalid port"),

@@ -287,15 +287,30 @@ fn a_response_with_ambiguous_framing_leaves_its_connection_unused() {
             200,
             3,
         ),
-        ("GET", "HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n", 204, 3),
+        (
+            "GET",
+            "HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n",
+            204,
+            3,
+        ),
         (
             "GET",
             "HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n",
             204,
             3,
         ),
-        ("GET", "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n", 204, 1),
-        ("GET", "HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n", 304, 1),
+        (
+            "GET",
+            "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n",
+            204,
+            1,
+        ),
+        (
+            "GET",
+            "HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n",
+            304,
+            1,
+        ),
         ("HEAD", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", 200, 1),
     ] {
         let server = Scripted::start(keep(reply));
