@@ -1046,7 +1046,15 @@ impl Http1 {
         let head = read_head(&mut conn, deadline, "waiting for the response")?;
         let framing = framing(request.method, &head)?;
         let body = read_body(&mut conn, framing, max_body_bytes, deadline)?;
+        // A request that says `Connection: close` is the connection's last (RFC 9112, 9.6).
+        let asked_close = request
+            .headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("connection"))
+            .flat_map(|(_, v)| v.split(','))
+            .any(|t| t.trim().eq_ignore_ascii_case("close"));
         let reusable = head.http11
+            && !asked_close
             && !head.connection_has("close")
             && framing != Framing::Close
             && !head.framing_is_ambiguous();

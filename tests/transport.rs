@@ -325,6 +325,24 @@ fn a_response_with_ambiguous_framing_leaves_its_connection_unused() {
     }
 }
 
+/// A request that says `Connection: close` ends its connection, as ureq did: the server
+/// closes it after answering, and a later request must not be sent on it.
+#[test]
+fn a_request_that_says_connection_close_leaves_its_connection_unused() {
+    let server = Scripted::start(keep("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+    let t = UreqTransport::default();
+    for value in ["close", "Keep-Alive, Close", "keep-alive"] {
+        let mut r = HttpRequest::new("GET", &server.url);
+        r.headers.push(("Connection".into(), value.into()));
+        r.timeout = Some(Duration::from_secs(10));
+        assert_eq!(t.send(&r, 100).unwrap().body, b"ok");
+    }
+    // The third request is the first that may reuse a connection, and there is none.
+    assert_eq!(server.accepted(), 3);
+    let r = get(&t, &server.url, Duration::from_secs(10), 100).unwrap();
+    assert_eq!((r.body.as_slice(), server.accepted()), (&b"ok"[..], 3));
+}
+
 /// A 302 to another server is the answer: the client reports it, and the other server
 /// never hears of the request.
 #[test]
