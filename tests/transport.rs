@@ -343,6 +343,60 @@ fn a_request_that_says_connection_close_leaves_its_connection_unused() {
     assert_eq!((r.body.as_slice(), server.accepted()), (&b"ok"[..], 3));
 }
 
+/// Bytes a server sends past the end of a response, in the same write or later while the
+/// connection is idle, are never read as the answer to the next request: that request
+/// goes on a new connection.
+#[test]
+fn bytes_after_a_response_are_never_read_as_the_next_one() {
+    let forged = "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nforged";
+    let server = Scripted::start(Reply::Keep(
+        format!("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok{forged}").into_bytes(),
+    ));
+    let t = UreqTransport::default();
+    for _ in 0..2 {
+        assert_eq!(
+            get(&t, &server.url, Duration::from_secs(10), 100).unwrap().body,
+            b"ok"
+        );
+    }
+    assert_eq!(server.accepted(), 2);
+
+    // Later: the server writes the forged answer once the client has read the real one.
+    // On loopback a write has reached the peer's socket when it returns, so the pool's
+    // probe finds the bytes when the next request takes the connection.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let (read_tx, read_rx) = std::sync::mpsc::channel::<()>();
+    let (sent_tx, sent_rx) = std::sync::mpsc::channel::<()>();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&accepted);
+    std::thread::spawn(move || {
+        for (i, s) in listener.incoming().take(2).enumerate() {
+            let mut s = s.unwrap();
+            count.fetch_add(1, Ordering::SeqCst);
+            s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            if read_request_head(&mut s).is_none() {
+                return;
+            }
+            s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok")
+                .unwrap();
+            if i == 0 {
+                let _ = read_rx.recv_timeout(Duration::from_secs(10));
+                s.write_all(forged.as_bytes()).unwrap();
+                let _ = sent_tx.send(());
+                // Keep the connection open: only the stray bytes say it is not idle.
+                let mut sink = [0u8; 64];
+                while matches!(s.read(&mut sink), Ok(n) if n > 0) {}
+            }
+        }
+    });
+    assert_eq!(get(&t, &url, Duration::from_secs(10), 100).unwrap().body, b"ok");
+    read_tx.send(()).unwrap();
+    sent_rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert_eq!(get(&t, &url, Duration::from_secs(10), 100).unwrap().body, b"ok");
+    assert_eq!(accepted.load(Ordering::SeqCst), 2);
+}
+
 /// A 302 to another server is the answer: the client reports it, and the other server
 /// never hears of the request.
 #[test]
