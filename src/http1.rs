@@ -22,7 +22,8 @@ use ureq::Timeout;
 
 use crate::config::proxy::ProxyUrl;
 use crate::error::TransportErrorKind as Kind;
-use crate::transport::{HttpRequest, HttpResponse, Timeouts, TransportError};
+use crate::transport::{HttpRequest, HttpResponse, TransportError};
+use crate::ureq_transport::Timeouts;
 
 /// The longest wait the crate ever arms: longer settings (`Duration::MAX` for "no limit")
 /// are cut to it, so no deadline overflows an `Instant`.
@@ -861,7 +862,7 @@ impl Pool {
     }
 }
 
-/// The HTTP/1.1 client behind [`UreqTransport`](crate::transport::UreqTransport).
+/// The HTTP/1.1 client behind [`UreqTransport`](crate::ureq_transport::UreqTransport).
 pub(crate) struct Http1 {
     config: ureq::config::Config,
     timeouts: Timeouts,

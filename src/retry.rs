@@ -27,7 +27,7 @@ pub enum RetryMode {
 impl RetryMode {
     /// Parses `standard`, `adaptive` or `legacy` (which the AWS SDKs treat like `standard`
     /// for new clients).
-    pub fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         match s.trim().to_ascii_lowercase().as_str() {
             "standard" | "legacy" => Some(Self::Standard),
             "adaptive" => Some(Self::Adaptive),
@@ -195,7 +195,7 @@ pub(crate) fn classify(e: &Error) -> Option<RetryKind> {
 
 /// The backoff before retry number `retry` (1 for the first retry): a uniform random
 /// fraction `unit` (in `[0, 1)`) of `min(initial * 2^(retry-1), max)`: "full jitter".
-pub fn backoff_delay(retry: u32, unit: f64, initial: Duration, max: Duration) -> Duration {
+pub(crate) fn backoff_delay(retry: u32, unit: f64, initial: Duration, max: Duration) -> Duration {
     let exp = retry.saturating_sub(1).min(30);
     let ceiling = initial.saturating_mul(1u32 << exp).min(max);
     // `try_from` rather than `mul_f64`: no panic, however large a configured ceiling is.

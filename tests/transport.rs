@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 use apigwv2::config::Env;
 use apigwv2::retry::RetryConfig;
 use apigwv2::testing::LocalApiGateway;
-use apigwv2::transport::{HttpRequest, HttpResponse, Timeouts, Transport, TransportError, UreqTransport};
+use apigwv2::transport::{HttpRequest, HttpResponse, Transport, TransportError};
+use apigwv2::unversioned::{Timeouts, UreqTransport};
 use apigwv2::{Client, Error, TransportErrorKind};
 
 /// What a scripted server does with a request.

@@ -5,15 +5,22 @@ use std::fmt;
 use crate::error::Error;
 use crate::generated::endpoints::{self, Outcome, Partition, Piece, Requirement, Rule, Segment};
 
-/// A parsed endpoint: scheme, host, optional port and optional base path.
+/// A parsed endpoint: scheme, host, optional port and optional base path. A client's is
+/// [`Client::endpoint`](crate::Client::endpoint); `Display` writes it as a URL.
 ///
 /// ```
-/// use apigwv2::config::Endpoint;
-/// let e = Endpoint::parse("http://127.0.0.1:4566/prefix/").unwrap();
-/// assert_eq!(e.host_header(), "127.0.0.1:4566");
-/// assert_eq!(e.url("/v2/apis"), "http://127.0.0.1:4566/prefix/v2/apis");
-/// assert_eq!(Endpoint::for_region("cn-north-1").unwrap().to_string(), "https://apigateway.cn-north-1.amazonaws.com.cn");
-/// assert!(Endpoint::for_region("x@127.0.0.1:9/").is_err());
+/// use apigwv2::{Client, Credentials};
+/// let creds = Credentials::new("AKID", "SECRET", None::<String>);
+/// let c = Client::builder().region("cn-north-1").credentials(creds.clone()).build()?;
+/// assert_eq!(c.endpoint().to_string(), "https://apigateway.cn-north-1.amazonaws.com.cn");
+/// let c = Client::builder()
+///     .region("eu-west-1")
+///     .credentials(creds)
+///     .endpoint_url("http://127.0.0.1:4566/prefix/")
+///     .build()?;
+/// let e = c.endpoint();
+/// assert_eq!((e.scheme(), e.host(), e.port(), e.base_path()), ("http", "127.0.0.1", Some(4566), "/prefix"));
+/// # Ok::<(), apigwv2::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
@@ -28,7 +35,8 @@ impl Endpoint {
     /// The default endpoint for a region: `https://apigateway.{region}.amazonaws.com`, or
     /// the region's partition's suffix (`.amazonaws.com.cn` in China, ...). A region that
     /// cannot be a DNS label is an [`Error::Config`].
-    pub fn for_region(region: &str) -> Result<Self, Error> {
+    #[cfg(test)]
+    pub(crate) fn for_region(region: &str) -> Result<Self, Error> {
         Self::resolve(region, false, false)
     }
 
@@ -39,13 +47,18 @@ impl Endpoint {
     /// `aws-iso`), else to the first whose region pattern it matches, else to `aws`.
     ///
     /// ```
-    /// use apigwv2::config::Endpoint;
-    /// let e = Endpoint::resolve("us-gov-west-1", true, true).unwrap();
+    /// # use apigwv2::{Client, Credentials};
+    /// # let creds = Credentials::new("AKID", "SECRET", None::<String>);
+    /// # let resolve = |region: &str, fips: bool, dual_stack: bool| {
+    /// #     let builder = Client::builder().region(region).credentials(creds.clone());
+    /// #     builder.use_fips(fips).use_dual_stack(dual_stack).build().unwrap().endpoint().clone()
+    /// # };
+    /// let e = resolve("us-gov-west-1", true, true);
     /// assert_eq!(e.to_string(), "https://apigateway-fips.us-gov-west-1.api.aws");
-    /// let e = Endpoint::resolve("us-iso-east-1", false, true).unwrap();
+    /// let e = resolve("us-iso-east-1", false, true);
     /// assert_eq!(e.to_string(), "https://apigateway.us-iso-east-1.api.aws.ic.gov");
     /// ```
-    pub fn resolve(region: &str, fips: bool, dual_stack: bool) -> Result<Self, Error> {
+    pub(crate) fn resolve(region: &str, fips: bool, dual_stack: bool) -> Result<Self, Error> {
         // The region becomes part of a host name: `x@evil:1/` must not.
         super::validate_region(region)?;
         let host = resolve_host(endpoints::PARTITIONS, &endpoints::RULES, region, fips, dual_stack)?;
@@ -60,7 +73,7 @@ impl Endpoint {
 
     /// Parses an endpoint URL such as `https://example.com` or `http://127.0.0.1:8080/base`.
     /// Only `http` and `https` are accepted; a query, fragment or user name is an error.
-    pub fn parse(url: &str) -> Result<Self, Error> {
+    pub(crate) fn parse(url: &str) -> Result<Self, Error> {
         let bad = |why: &str| Error::Config {
             message: format!(
                 "endpoint URL {:?} {why}",
@@ -142,7 +155,7 @@ impl Endpoint {
 
     /// The value of the `Host` header: the host, with the port when it is not the scheme's
     /// default.
-    pub fn host_header(&self) -> &str {
+    pub(crate) fn host_header(&self) -> &str {
         &self.host_header
     }
 
@@ -168,7 +181,7 @@ impl Endpoint {
 
     /// The full URL for a request path (which starts with `/`) and query string, under the
     /// base path.
-    pub fn url(&self, path_and_query: &str) -> String {
+    pub(crate) fn url(&self, path_and_query: &str) -> String {
         format!(
             "{}://{}{}{}",
             self.scheme, self.host_header, self.base_path, path_and_query
