@@ -288,6 +288,9 @@ pub use operations::get_apis::{GetApisOutput, GetApisRequest};
 pub use operations::get_stages::{GetStagesOutput, GetStagesRequest};
 pub use paginator::{Pages, Paginated, Paginator};
 
+/// The item iterator of [`Client::stages`].
+pub type Stages = Paginator<GetStagesRequest>;
+
 /// The README's code blocks, compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

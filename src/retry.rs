@@ -27,7 +27,7 @@ pub enum RetryMode {
 impl RetryMode {
     /// Parses `standard`, `adaptive` or `legacy` (which the AWS SDKs treat like `standard`
     /// for new clients).
-    pub(crate) fn parse(s: &str) -> Option<Self> {
+    pub fn parse(s: &str) -> Option<Self> {
         match s.trim().to_ascii_lowercase().as_str() {
             "standard" | "legacy" => Some(Self::Standard),
             "adaptive" => Some(Self::Adaptive),

@@ -15,24 +15,21 @@
 //!   by itself ([`ClientBuilder::transport`](crate::ClientBuilder::transport) replaces it;
 //!   a wrapper around it is the one use from outside).
 //! - [`fuzz`]: the fuzz targets' entry points, every parser that reads outside input.
-//! - [`decode_stages_page`]: the fast page reader a listing decodes with.
+//! - [`FixedClock`]: a clock that never moves, for tests.
 
 pub mod fuzz;
 
 pub use crate::ureq_transport::{Timeouts, UreqTransport};
 
-/// Decodes a GetStages response body exactly as the client does (the fast page reader,
-/// serde when it gives up); a body that is not a valid response is an
-/// [`Error::InvalidResponse`](crate::Error::InvalidResponse). `GetStagesOutput` also
-/// implements `Deserialize`, which reads the same value.
-///
-/// ```
-/// let page = apigwv2::unversioned::decode_stages_page(br#"{"items":[{"stageName":"a"}]}"#).unwrap();
-/// assert_eq!(page.items[0].stage_name, "a");
-/// assert!(apigwv2::unversioned::decode_stages_page(b"{").is_err());
-/// ```
-pub fn decode_stages_page(body: &[u8]) -> Result<crate::GetStagesOutput, crate::Error> {
-    crate::GetStagesOutput::from_json(body)
+/// A clock that always says the same time, for tests (any [`Clock`](crate::clock::Clock)
+/// will do; `testing::ManualClock` can also be moved).
+#[derive(Debug, Clone, Copy)]
+pub struct FixedClock(pub std::time::SystemTime);
+
+impl crate::clock::Clock for FixedClock {
+    fn now(&self) -> std::time::SystemTime {
+        self.0
+    }
 }
 
 pub mod sigv4 {

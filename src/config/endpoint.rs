@@ -35,8 +35,7 @@ impl Endpoint {
     /// The default endpoint for a region: `https://apigateway.{region}.amazonaws.com`, or
     /// the region's partition's suffix (`.amazonaws.com.cn` in China, ...). A region that
     /// cannot be a DNS label is an [`Error::Config`].
-    #[cfg(test)]
-    pub(crate) fn for_region(region: &str) -> Result<Self, Error> {
+    pub fn for_region(region: &str) -> Result<Self, Error> {
         Self::resolve(region, false, false)
     }
 
@@ -47,18 +46,13 @@ impl Endpoint {
     /// `aws-iso`), else to the first whose region pattern it matches, else to `aws`.
     ///
     /// ```
-    /// # use apigwv2::{Client, Credentials};
-    /// # let creds = Credentials::new("AKID", "SECRET", None::<String>);
-    /// # let resolve = |region: &str, fips: bool, dual_stack: bool| {
-    /// #     let builder = Client::builder().region(region).credentials(creds.clone());
-    /// #     builder.use_fips(fips).use_dual_stack(dual_stack).build().unwrap().endpoint().clone()
-    /// # };
-    /// let e = resolve("us-gov-west-1", true, true);
+    /// use apigwv2::config::Endpoint;
+    /// let e = Endpoint::resolve("us-gov-west-1", true, true).unwrap();
     /// assert_eq!(e.to_string(), "https://apigateway-fips.us-gov-west-1.api.aws");
-    /// let e = resolve("us-iso-east-1", false, true);
+    /// let e = Endpoint::resolve("us-iso-east-1", false, true).unwrap();
     /// assert_eq!(e.to_string(), "https://apigateway.us-iso-east-1.api.aws.ic.gov");
     /// ```
-    pub(crate) fn resolve(region: &str, fips: bool, dual_stack: bool) -> Result<Self, Error> {
+    pub fn resolve(region: &str, fips: bool, dual_stack: bool) -> Result<Self, Error> {
         // The region becomes part of a host name: `x@evil:1/` must not.
         super::validate_region(region)?;
         let host = resolve_host(endpoints::PARTITIONS, &endpoints::RULES, region, fips, dual_stack)?;
@@ -73,7 +67,7 @@ impl Endpoint {
 
     /// Parses an endpoint URL such as `https://example.com` or `http://127.0.0.1:8080/base`.
     /// Only `http` and `https` are accepted; a query, fragment or user name is an error.
-    pub(crate) fn parse(url: &str) -> Result<Self, Error> {
+    pub fn parse(url: &str) -> Result<Self, Error> {
         let bad = |why: &str| Error::Config {
             message: format!(
                 "endpoint URL {:?} {why}",
@@ -155,7 +149,7 @@ impl Endpoint {
 
     /// The value of the `Host` header: the host, with the port when it is not the scheme's
     /// default.
-    pub(crate) fn host_header(&self) -> &str {
+    pub fn host_header(&self) -> &str {
         &self.host_header
     }
 
@@ -181,7 +175,7 @@ impl Endpoint {
 
     /// The full URL for a request path (which starts with `/`) and query string, under the
     /// base path.
-    pub(crate) fn url(&self, path_and_query: &str) -> String {
+    pub fn url(&self, path_and_query: &str) -> String {
         format!(
             "{}://{}{}{}",
             self.scheme, self.host_header, self.base_path, path_and_query

@@ -121,6 +121,12 @@ impl Env {
         self.var(name).ok().flatten()
     }
 
+    /// The first of several variables that is set, with its name (as [`Env::get`]: a value
+    /// that is not valid Unicode is passed over).
+    pub fn first_of<'a>(&self, names: &[&'a str]) -> Option<(&'a str, &str)> {
+        names.iter().find_map(|n| self.get(n).map(|v| (*n, v)))
+    }
+
     /// The value of a variable: `Ok(None)` when unset or empty, and an [`Error::Config`]
     /// that names the variable (and not its value) when its value is not valid Unicode.
     pub(crate) fn var(&self, name: &str) -> Result<Option<&str>, Error> {

@@ -267,7 +267,7 @@ impl ProxyConfig {
     }
 
     /// True when no request would go through a proxy.
-    pub(crate) fn is_none(&self) -> bool {
+    pub fn is_none(&self) -> bool {
         self.http.is_none() && self.https.is_none()
     }
 }

@@ -94,7 +94,7 @@ impl Credentials {
     /// Checks that the credentials can be put in HTTP headers: the key id and secret are not
     /// empty, and no part holds a control character or a blank at its ends. The error names
     /// the part, never its value.
-    pub(crate) fn validate(&self) -> Result<(), Error> {
+    pub fn validate(&self) -> Result<(), Error> {
         check_part("access key id", &self.access_key_id, false)?;
         check_part("secret access key", &self.secret_access_key, false)?;
         if let Some(token) = &self.session_token {

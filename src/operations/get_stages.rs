@@ -42,9 +42,14 @@ pub type GetStagesOutput = Page<Stage>;
 
 impl Page<Stage> {
     /// Decodes a GetStages response body exactly as the client does; a body that is not a
-    /// valid response is an [`Error::InvalidResponse`]. Public as
-    /// [`unversioned::decode_stages_page`](crate::unversioned::decode_stages_page).
-    pub(crate) fn from_json(body: &[u8]) -> Result<Self, Error> {
+    /// valid response is an [`Error::InvalidResponse`].
+    ///
+    /// ```
+    /// let page = apigwv2::GetStagesOutput::from_json(br#"{"items":[{"stageName":"a"}]}"#).unwrap();
+    /// assert_eq!(page.items[0].stage_name, "a");
+    /// assert!(apigwv2::GetStagesOutput::from_json(b"{").is_err());
+    /// ```
+    pub fn from_json(body: &[u8]) -> Result<Self, Error> {
         crate::operation::decode_success::<GetStagesRequest>(body, 200, None, 1)
     }
 }
