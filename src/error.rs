@@ -476,6 +476,41 @@ pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_cause_shows_its_error_and_equals_only_itself() {
+        let io = || std::io::Error::other("boom");
+        let a = Cause::new(io());
+        assert_eq!(format!("{a:?}"), format!("{:?}", io()));
+        assert_eq!(a.get().to_string(), "boom");
+        let b = a.clone();
+        assert_eq!(a, b);
+        assert_ne!(a, Cause::new(io()));
+    }
+
+    #[test]
+    fn accessors_of_an_invalid_response_and_an_invalid_input() {
+        let e = Error::InvalidResponse {
+            operation: "GetStages",
+            status: 200,
+            request_id: Some("rid-7".into()),
+            reason: "not JSON".into(),
+            excerpt: "{".into(),
+            attempts: 2,
+        };
+        assert_eq!(
+            (e.message(), e.request_id(), e.status(), e.attempts()),
+            (Some("not JSON"), Some("rid-7"), Some(200), Some(2))
+        );
+        let e = Error::InvalidInput {
+            field: "api_id",
+            reason: "is empty".into(),
+        };
+        assert_eq!(
+            (e.message(), e.request_id(), e.status()),
+            (Some("is empty"), None, None)
+        );
+    }
+
     fn details(code: Option<&str>, status: u16) -> ServiceError {
         ServiceError {
             operation: "GetStages",
