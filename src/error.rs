@@ -501,6 +501,37 @@ mod tests {
             (e.message(), e.request_id(), e.status(), e.attempts()),
             (Some("not JSON"), Some("rid-7"), Some(200), Some(2))
         );
+        let invalid = |status: u16| Error::InvalidResponse {
+            operation: "GetStages",
+            status,
+            request_id: None,
+            reason: "cut short".into(),
+            excerpt: String::new(),
+            attempts: 1,
+        };
+        for (status, retried) in [
+            (200, true),
+            (299, true),
+            (300, false),
+            (404, false),
+            (499, false),
+            (500, true),
+            (503, true),
+        ] {
+            assert_eq!(invalid(status).is_retryable(), retried, "{status}");
+        }
+        let mut e = invalid(500);
+        e.set_attempts(3);
+        assert_eq!(e.attempts(), Some(3));
+        let mut e = Error::Transport {
+            operation: "GetStages",
+            kind: TransportErrorKind::Io,
+            message: "reset".into(),
+            attempts: 1,
+            source: None,
+        };
+        e.set_attempts(4);
+        assert_eq!(e.attempts(), Some(4));
         let e = Error::InvalidInput {
             field: "api_id",
             reason: "is empty".into(),
