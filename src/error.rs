@@ -456,7 +456,9 @@ impl std::error::Error for Error {
 
 /// The first `max` characters of a body, with control characters escaped, for error messages.
 pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(max * 4)]);
+    // Up to four bytes a character: `max` characters and the start of one more, so a
+    // longer body is seen to go on (the `…`) whatever its characters' sizes.
+    let text = String::from_utf8_lossy(&body[..body.len().min(max.saturating_mul(4).saturating_add(4))]);
     let mut out = String::new();
     for (i, c) in text.chars().enumerate() {
         if i == max {
@@ -594,5 +596,52 @@ mod tests {
         assert_eq!(excerpt(b"a\nb\"c", 10), "a\\nb\\\"c");
         assert_eq!(excerpt(b"abcdef", 3), "abc…");
         assert_eq!(excerpt(&[0xff, b'a'], 10), "\u{FFFD}a");
+        // Four bytes a character at most: `max` four-byte characters are all read.
+        assert_eq!(excerpt("😀".repeat(10).as_bytes(), 5), "😀😀😀😀😀…");
+        assert_eq!(excerpt("😀".repeat(5).as_bytes(), 5), "😀😀😀😀😀");
+        assert_eq!(excerpt("😀😀😀😀😀a".as_bytes(), 5), "😀😀😀😀😀…");
+        assert_eq!(
+            excerpt(&[0xff; 7], 5),
+            "\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}…"
+        );
+    }
+
+    #[test]
+    fn display_of_attempts_names_and_the_api_in_question() {
+        let transport = |attempts| Error::Transport {
+            operation: "GetStages",
+            kind: TransportErrorKind::Io,
+            message: "reset".into(),
+            attempts,
+            source: None,
+        };
+        assert_eq!(
+            transport(1).to_string(),
+            "GetStages failed: connection failed: reset"
+        );
+        assert_eq!(
+            transport(2).to_string(),
+            "GetStages failed: connection failed: reset [2 attempts]"
+        );
+        let none = Error::ApiName {
+            name: "orders".into(),
+            api_ids: vec![],
+        };
+        assert_eq!(none.to_string(), "no API is named \"orders\"");
+        let two = Error::ApiName {
+            name: "orders".into(),
+            api_ids: vec!["a1".into(), "b2".into()],
+        };
+        assert_eq!(
+            two.to_string(),
+            "2 APIs are named \"orders\" (a1, b2): name one by its id instead"
+        );
+        let inner = transport(3);
+        let e = Error::InApi {
+            api_id: "a1".into(),
+            source: Box::new(inner.clone()),
+        };
+        let source = std::error::Error::source(&e).expect("InApi has its cause as source");
+        assert_eq!(source.to_string(), inner.to_string());
     }
 }
