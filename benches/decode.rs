@@ -23,7 +23,7 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("decode");
     g.throughput(Throughput::Bytes(body.len() as u64));
     g.bench_function("stages_page", |b| {
-        b.iter(|| GetStagesOutput::from_json(black_box(&body)).unwrap())
+        b.iter(|| apigwv2::GetStagesOutput::from_json(black_box(&body)).unwrap())
     });
     g.bench_function("floor_ignored_any", |b| {
         b.iter(|| serde_json::from_slice::<IgnoredAny>(black_box(&body)).unwrap())
@@ -48,7 +48,7 @@ fn main() {
             "decode stages_page/floor",
             2.5,
             Duration::from_secs(2),
-            || GetStagesOutput::from_json(black_box(&body)).unwrap(),
+            || apigwv2::GetStagesOutput::from_json(black_box(&body)).unwrap(),
             || serde_json::from_slice::<IgnoredAny>(black_box(&body)).unwrap(),
         );
         // Not judged: decoding and dropping, back to back (criterion's `stages_page`).
@@ -57,7 +57,7 @@ fn main() {
             f64::INFINITY,
             Duration::from_secs(2),
             || {
-                black_box(GetStagesOutput::from_json(black_box(&body)).unwrap());
+                black_box(apigwv2::GetStagesOutput::from_json(black_box(&body)).unwrap());
             },
             || {
                 black_box(serde_json::from_slice::<IgnoredAny>(black_box(&body)).unwrap());
@@ -68,13 +68,13 @@ fn main() {
             "decode stages_page/plain serde types",
             f64::INFINITY,
             Duration::from_secs(2),
-            || GetStagesOutput::from_json(black_box(&body)).unwrap(),
+            || apigwv2::GetStagesOutput::from_json(black_box(&body)).unwrap(),
             || support::plain::decode(black_box(&body)),
         );
         let t = std::time::Instant::now();
         let n = 200;
         for _ in 0..n {
-            black_box(GetStagesOutput::from_json(black_box(&body)).unwrap());
+            black_box(apigwv2::GetStagesOutput::from_json(black_box(&body)).unwrap());
         }
         let secs = t.elapsed().as_secs_f64() / n as f64;
         println!(

@@ -61,7 +61,7 @@ fn setup() -> Setup {
         );
         if let Some(t) = &token {
             url.push_str("&nextToken=");
-            url.push_str(&apigwv2::sigv4::uri_encode(t));
+            url.push_str(&apigwv2::unversioned::sigv4::uri_encode(t));
         }
         let body = get(&setup_agent, &url);
         let page: GetStagesOutput = serde_json::from_slice(&body).unwrap();

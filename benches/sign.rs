@@ -10,7 +10,7 @@ mod support;
 use std::hint::black_box;
 use std::time::Duration;
 
-use apigwv2::sigv4::{self, CanonicalQuery, RequestSigner, SignableRequest, SigningParams};
+use apigwv2::unversioned::sigv4::{self, CanonicalQuery, RequestSigner, SignableRequest, SigningParams};
 use apigwv2::Credentials;
 use criterion::{criterion_group, Criterion};
 use hmac::{Hmac, Mac};

@@ -57,7 +57,7 @@ declare -A files=(
     [all_stages]="src/all_stages.rs"
     [queue]="src/queue.rs"
     [operation]="src/operation.rs src/operations/*.rs"
-    [transport]="src/transport.rs src/http1.rs"
+    [transport]="src/transport.rs src/ureq_transport.rs src/http1.rs"
     [proxy]="src/config/proxy.rs"
     [endpoint]="src/config/endpoint.rs"
     [providers]="src/credentials/process.rs src/credentials/container.rs src/credentials/imds.rs"
@@ -95,7 +95,7 @@ summary=""
 for m in "${modules[@]}"; do
     [ -n "${files[$m]:-}" ] || { echo "unknown module $m (${all_modules[*]})" >&2; exit 2; }
     args=(--all-features --no-shuffle --output "target/mutants/$m" --minimum-test-timeout 60 "${build_args[@]}" --cargo-arg=--lib
-        # A fuzzing hook whose result its only caller (fuzz_entry::parse_text) ignores: making
+        # A fuzzing hook whose result its only caller (unversioned::fuzz::parse_text) ignores: making
         # it return true or false changes nothing a user or a test can see.
         --exclude-re 'parse_resume_token')
     for f in ${files[$m]}; do args+=(--file "$f"); done

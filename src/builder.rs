@@ -16,7 +16,8 @@ use crate::error::Error;
 use crate::http1::MAX_WAIT;
 use crate::retry::{self, QuotaBucket, RetryConfig, RetryMode, Sleeper, ThreadSleeper};
 use crate::sigv4::RequestSigner;
-use crate::transport::{Timeouts, Transport, Trust, UreqTransport};
+use crate::transport::{Transport, Trust};
+use crate::ureq_transport::{Timeouts, UreqTransport};
 
 impl Client {
     /// A hermetic builder: it reads no environment variable and no file, so every setting
@@ -269,7 +270,8 @@ impl ClientBuilder {
 
     /// The HTTP transport for every call the client makes: the service's, and the
     /// credential providers' (STS, the SSO portal, the container and instance-metadata
-    /// endpoints, whose requests are marked `bypass_proxy`). Defaults to [`UreqTransport`]
+    /// endpoints, whose requests are marked `bypass_proxy`). Defaults to this crate's own
+    /// HTTP/1.1 transport ([`unversioned::UreqTransport`](crate::unversioned::UreqTransport))
     /// with the configured timeouts and proxy (which do not apply to a transport given here).
     pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
         self.transport = Some(Arc::new(transport));

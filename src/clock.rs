@@ -20,16 +20,6 @@ impl Clock for SystemClock {
     }
 }
 
-/// A clock that always says the same time, for tests.
-#[derive(Debug, Clone, Copy)]
-pub struct FixedClock(pub SystemTime);
-
-impl Clock for FixedClock {
-    fn now(&self) -> SystemTime {
-        self.0
-    }
-}
-
 /// A time as a calendar date that SigV4 and RFC 3339 can write: years 0 to 9999 (four
 /// digits). `None` outside that range, instead of the panic of `OffsetDateTime::from`.
 pub(crate) fn to_datetime(t: SystemTime) -> Option<time::OffsetDateTime> {

@@ -52,7 +52,7 @@ pub(crate) fn encode_into(out: &mut String, input: &str, keep_slash: bool) {
 /// query key or value.
 ///
 /// ```
-/// assert_eq!(apigwv2::sigv4::uri_encode("a b/c+d=é"), "a%20b%2Fc%2Bd%3D%C3%A9");
+/// assert_eq!(apigwv2::unversioned::sigv4::uri_encode("a b/c+d=é"), "a%20b%2Fc%2Bd%3D%C3%A9");
 /// ```
 pub fn uri_encode(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + 8);
@@ -60,12 +60,10 @@ pub fn uri_encode(input: &str) -> String {
     out
 }
 
-/// Percent-encodes a path, keeping its `/` separators.
-///
-/// ```
-/// assert_eq!(apigwv2::sigv4::uri_encode_path("/v2/apis/a%2F/stages"), "/v2/apis/a%252F/stages");
-/// ```
-pub fn uri_encode_path(input: &str) -> String {
+/// Percent-encodes a path, keeping its `/` separators: `/v2/apis/a%2F/stages` becomes
+/// `/v2/apis/a%252F/stages`.
+#[cfg(test)]
+pub(crate) fn uri_encode_path(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + 8);
     encode_into(&mut out, input, true);
     out
@@ -83,7 +81,7 @@ fn hex_value(b: u8) -> Option<u8> {
 /// Decodes `%XX` escapes. A `%` that does not start a valid escape is kept as it is, and
 /// `+` stays a `+` (AWS does not read it as a space). Bytes that do not form UTF-8 are
 /// replaced, which can only happen for input that was never valid to begin with.
-pub fn percent_decode(input: &str) -> String {
+pub(crate) fn percent_decode(input: &str) -> String {
     let bytes = input.as_bytes();
     if !bytes.contains(&b'%') {
         return input.to_owned();

@@ -456,7 +456,9 @@ impl std::error::Error for Error {
 
 /// The first `max` characters of a body, with control characters escaped, for error messages.
 pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(max * 4)]);
+    // Up to four bytes a character: `max` characters and the start of one more, so a
+    // longer body is seen to go on (the `…`) whatever its characters' sizes.
+    let text = String::from_utf8_lossy(&body[..body.len().min(max.saturating_mul(4).saturating_add(4))]);
     let mut out = String::new();
     for (i, c) in text.chars().enumerate() {
         if i == max {
@@ -475,6 +477,72 @@ pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cause_shows_its_error_and_equals_only_itself() {
+        let io = || std::io::Error::other("boom");
+        let a = Cause::new(io());
+        assert_eq!(format!("{a:?}"), format!("{:?}", io()));
+        assert_eq!(a.get().to_string(), "boom");
+        let b = a.clone();
+        assert_eq!(a, b);
+        assert_ne!(a, Cause::new(io()));
+    }
+
+    #[test]
+    fn accessors_of_an_invalid_response_and_an_invalid_input() {
+        let e = Error::InvalidResponse {
+            operation: "GetStages",
+            status: 200,
+            request_id: Some("rid-7".into()),
+            reason: "not JSON".into(),
+            excerpt: "{".into(),
+            attempts: 2,
+        };
+        assert_eq!(
+            (e.message(), e.request_id(), e.status(), e.attempts()),
+            (Some("not JSON"), Some("rid-7"), Some(200), Some(2))
+        );
+        let invalid = |status: u16| Error::InvalidResponse {
+            operation: "GetStages",
+            status,
+            request_id: None,
+            reason: "cut short".into(),
+            excerpt: String::new(),
+            attempts: 1,
+        };
+        for (status, retried) in [
+            (200, true),
+            (299, true),
+            (300, false),
+            (404, false),
+            (499, false),
+            (500, true),
+            (503, true),
+        ] {
+            assert_eq!(invalid(status).is_retryable(), retried, "{status}");
+        }
+        let mut e = invalid(500);
+        e.set_attempts(3);
+        assert_eq!(e.attempts(), Some(3));
+        let mut e = Error::Transport {
+            operation: "GetStages",
+            kind: TransportErrorKind::Io,
+            message: "reset".into(),
+            attempts: 1,
+            source: None,
+        };
+        e.set_attempts(4);
+        assert_eq!(e.attempts(), Some(4));
+        let e = Error::InvalidInput {
+            field: "api_id",
+            reason: "is empty".into(),
+        };
+        assert_eq!(
+            (e.message(), e.request_id(), e.status()),
+            (Some("is empty"), None, None)
+        );
+    }
 
     fn details(code: Option<&str>, status: u16) -> ServiceError {
         ServiceError {
@@ -528,5 +596,52 @@ mod tests {
         assert_eq!(excerpt(b"a\nb\"c", 10), "a\\nb\\\"c");
         assert_eq!(excerpt(b"abcdef", 3), "abc…");
         assert_eq!(excerpt(&[0xff, b'a'], 10), "\u{FFFD}a");
+        // Four bytes a character at most: `max` four-byte characters are all read.
+        assert_eq!(excerpt("😀".repeat(10).as_bytes(), 5), "😀😀😀😀😀…");
+        assert_eq!(excerpt("😀".repeat(5).as_bytes(), 5), "😀😀😀😀😀");
+        assert_eq!(excerpt("😀😀😀😀😀a".as_bytes(), 5), "😀😀😀😀😀…");
+        assert_eq!(
+            excerpt(&[0xff; 7], 5),
+            "\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}…"
+        );
+    }
+
+    #[test]
+    fn display_of_attempts_names_and_the_api_in_question() {
+        let transport = |attempts| Error::Transport {
+            operation: "GetStages",
+            kind: TransportErrorKind::Io,
+            message: "reset".into(),
+            attempts,
+            source: None,
+        };
+        assert_eq!(
+            transport(1).to_string(),
+            "GetStages failed: connection failed: reset"
+        );
+        assert_eq!(
+            transport(2).to_string(),
+            "GetStages failed: connection failed: reset [2 attempts]"
+        );
+        let none = Error::ApiName {
+            name: "orders".into(),
+            api_ids: vec![],
+        };
+        assert_eq!(none.to_string(), "no API is named \"orders\"");
+        let two = Error::ApiName {
+            name: "orders".into(),
+            api_ids: vec!["a1".into(), "b2".into()],
+        };
+        assert_eq!(
+            two.to_string(),
+            "2 APIs are named \"orders\" (a1, b2): name one by its id instead"
+        );
+        let inner = transport(3);
+        let e = Error::InApi {
+            api_id: "a1".into(),
+            source: Box::new(inner.clone()),
+        };
+        let source = std::error::Error::source(&e).expect("InApi has its cause as source");
+        assert_eq!(source.to_string(), inner.to_string());
     }
 }

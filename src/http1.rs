@@ -22,7 +22,8 @@ use ureq::Timeout;
 
 use crate::config::proxy::ProxyUrl;
 use crate::error::TransportErrorKind as Kind;
-use crate::transport::{HttpRequest, HttpResponse, Timeouts, TransportError};
+use crate::transport::{HttpRequest, HttpResponse, TransportError};
+use crate::ureq_transport::Timeouts;
 
 /// The longest wait the crate ever arms: longer settings (`Duration::MAX` for "no limit")
 /// are cut to it, so no deadline overflows an `Instant`.
@@ -131,6 +132,8 @@ struct Target {
     https: bool,
     /// `host:port` (an IPv6 host in brackets), the port always written.
     authority: String,
+    /// The `Host` header: the host, with the port when it is not the scheme's default.
+    host_header: String,
     /// `scheme://host:port`, for the resolver and TLS.
     uri: Uri,
     /// The path and query (origin form).
@@ -152,8 +155,27 @@ impl Target {
         if authority.as_str().contains('@') || authority.host().is_empty() {
             return Err(bad("has no valid host"));
         }
-        let port = authority.port_u16().unwrap_or(if https { 443 } else { 80 });
-        let authority = format!("{}:{port}", authority.host());
+        // The port as written, never the parser's `port_u16()`: that reads a port out of
+        // range (`:65536`), a signed one (`:+80`) or junk after an IPv6 literal as no port,
+        // which would go to the scheme's default port.
+        let host = authority.host();
+        let default = if https { 443 } else { 80 };
+        let port = match authority.as_str().get(host.len()..) {
+            Some("" | ":") => default,
+            Some(p) => p
+                .strip_prefix(':')
+                .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|d| d.parse::<u16>().ok())
+                .filter(|&n| n != 0)
+                .ok_or_else(|| bad("has an invalid port"))?,
+            None => return Err(bad("has an invalid port")),
+        };
+        let authority = format!("{host}:{port}");
+        let host_header = if port == default {
+            host.to_owned()
+        } else {
+            authority.clone()
+        };
         let pq = uri.path_and_query().map_or("/", |p| p.as_str());
         let path = if pq.starts_with('/') {
             pq.to_owned()
@@ -164,6 +186,7 @@ impl Target {
             https,
             uri: hop_uri(https, &authority)?,
             authority,
+            host_header,
             path,
         })
     }
@@ -292,6 +315,18 @@ impl Head {
             .flat_map(|v| v.split(','))
             .any(|t| t.trim().eq_ignore_ascii_case(token))
     }
+
+    /// True when two framings would end the body in different places: both
+    /// `Transfer-Encoding` and `Content-Length` (RFC 9112, 6.3), or a `204` that claims a
+    /// body. What follows such an answer on the wire is not known to be the next one.
+    fn framing_is_ambiguous(&self) -> bool {
+        let coded = self.values("transfer-encoding").next().is_some();
+        let mut lengths = self.values("content-length").peekable();
+        if coded && lengths.peek().is_some() {
+            return true;
+        }
+        self.status == 204 && (coded || lengths.any(|v| v.trim() != "0"))
+    }
 }
 
 /// The end of the head in `p` (just past its empty line), looking at line ends from `from`.
@@ -396,17 +431,25 @@ fn framing(method: &str, head: &Head) -> Result<Framing, TransportError> {
     if method.eq_ignore_ascii_case("HEAD") || matches!(head.status, 204 | 304) {
         return Ok(Framing::Length(0));
     }
-    let mut codings = head
-        .values("transfer-encoding")
-        .flat_map(|v| v.split(','))
-        .peekable();
-    if codings.peek().is_some() {
-        let last = codings.last().unwrap_or_default().trim();
-        return Ok(if last.eq_ignore_ascii_case("chunked") {
-            Framing::Chunked
-        } else {
-            Framing::Close
-        });
+    if head.values("transfer-encoding").next().is_some() {
+        // No transfer coding is asked for, and only chunked is decoded: any other (or a
+        // second chunked) would leave the body encoded, and an empty field says nothing
+        // about where the body ends.
+        let mut codings = head
+            .values("transfer-encoding")
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|c| !c.is_empty());
+        return match (codings.next(), codings.next()) {
+            (Some(c), None) if c.eq_ignore_ascii_case("chunked") => Ok(Framing::Chunked),
+            _ => {
+                let all: Vec<&str> = head.values("transfer-encoding").collect();
+                Err(protocol(format!(
+                    "unsupported Transfer-Encoding \"{}\"",
+                    crate::error::excerpt(all.join(", ").as_bytes(), 40)
+                )))
+            }
+        };
     }
     let mut length = None;
     for v in head.values("content-length").flat_map(|v| v.split(',')) {
@@ -568,8 +611,13 @@ fn read_body(
                 let line = read_line(conn, deadline, LINE_LIMIT)?
                     .ok_or_else(|| protocol(format!("a chunk size line is over {LINE_LIMIT} bytes")))?;
                 let digits = line.iter().take_while(|b| b.is_ascii_hexdigit()).count();
-                let rest = &line[digits..];
-                if digits == 0 || !(rest.is_empty() || matches!(rest[0], b';' | b' ' | b'\t')) {
+                // Blanks may come before an extension (`;name=value`), nothing else.
+                let blanks = line[digits..]
+                    .iter()
+                    .take_while(|&&b| b == b' ' || b == b'\t')
+                    .count();
+                let rest = &line[digits + blanks..];
+                if digits == 0 || !(rest.is_empty() || rest[0] == b';') {
                     return Err(protocol(format!(
                         "invalid chunk size line \"{}\"",
                         crate::error::excerpt(&line, 40)
@@ -707,7 +755,7 @@ fn request_head(
         push(&mut out, &[name, ": ", value, "\r\n"]);
     }
     if !host {
-        push(&mut out, &["Host: ", &target.authority, "\r\n"]);
+        push(&mut out, &["Host: ", &target.host_header, "\r\n"]);
     }
     if !agent {
         push(&mut out, &["User-Agent: ", USER_AGENT, "\r\n"]);
@@ -814,7 +862,7 @@ impl Pool {
     }
 }
 
-/// The HTTP/1.1 client behind [`UreqTransport`](crate::transport::UreqTransport).
+/// The HTTP/1.1 client behind [`UreqTransport`](crate::ureq_transport::UreqTransport).
 pub(crate) struct Http1 {
     config: ureq::config::Config,
     timeouts: Timeouts,
@@ -999,7 +1047,18 @@ impl Http1 {
         let head = read_head(&mut conn, deadline, "waiting for the response")?;
         let framing = framing(request.method, &head)?;
         let body = read_body(&mut conn, framing, max_body_bytes, deadline)?;
-        let reusable = head.http11 && !head.connection_has("close") && framing != Framing::Close;
+        // A request that says `Connection: close` is the connection's last (RFC 9112, 9.6).
+        let asked_close = request
+            .headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("connection"))
+            .flat_map(|(_, v)| v.split(','))
+            .any(|t| t.trim().eq_ignore_ascii_case("close"));
+        let reusable = head.http11
+            && !asked_close
+            && !head.connection_has("close")
+            && framing != Framing::Close
+            && !head.framing_is_ambiguous();
         if reusable && conn.pending().is_empty() {
             self.pool.put(key, conn);
         }
@@ -1137,18 +1196,27 @@ mod tests {
         assert_eq!(
             framing(
                 "GET",
-                &h(
-                    &[("Transfer-Encoding", "gzip, chunked"), ("content-length", "3")],
-                    200
-                )
+                &h(&[("Transfer-Encoding", "Chunked"), ("content-length", "3")], 200)
             )
             .unwrap(),
             Framing::Chunked
         );
         assert_eq!(
-            framing("GET", &h(&[("transfer-encoding", "chunked, gzip")], 200)).unwrap(),
-            Framing::Close
+            framing("GET", &h(&[("transfer-encoding", " , chunked ,")], 200)).unwrap(),
+            Framing::Chunked
         );
+        for bad in [
+            &[("Transfer-Encoding", "gzip, chunked")][..],
+            &[("transfer-encoding", "chunked, gzip")],
+            &[("transfer-encoding", "identity")],
+            &[("transfer-encoding", "chunked;x=1")],
+            &[("transfer-encoding", "chunked"), ("transfer-encoding", "chunked")],
+            &[("transfer-encoding", ""), ("content-length", "2")],
+        ] {
+            let e = framing("GET", &h(bad, 200)).unwrap_err();
+            assert_eq!(e.kind, Kind::Protocol, "{bad:?}");
+            assert!(e.message.starts_with("unsupported Transfer-Encoding"), "{e}");
+        }
         for bad in ["-1", "1e3", "", "5, 6", "+5", "99999999999999999999", "0x10"] {
             let e = framing("GET", &h(&[("content-length", bad)], 200)).unwrap_err();
             assert_eq!(e.kind, Kind::Protocol, "{bad:?}");
@@ -1232,8 +1300,62 @@ mod tests {
             assert_eq!(e.kind, Kind::Protocol, "{n}");
             assert!(!e.to_string().contains("SECRETVALUE"), "{e}");
         }
+        // The Host header has the port only when it is not the scheme's default (as ureq
+        // and the crate's endpoints write it).
+        for (url, host) in [
+            ("https://example.com/p", "example.com"),
+            ("http://example.com:80/p", "example.com"),
+            ("https://example.com:80/p", "example.com:80"),
+            ("http://[::1]/p", "[::1]"),
+            ("http://[::1]:8080/p", "[::1]:8080"),
+        ] {
+            let t = Target::parse(url).unwrap();
+            let text =
+                String::from_utf8(request_head(&HttpRequest::new("GET", url), &t, None).unwrap()).unwrap();
+            assert_eq!(
+                text,
+                format!("GET /p HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {USER_AGENT}\r\n\r\n"),
+                "{url}"
+            );
+        }
         let r = HttpRequest::new("G T", "http://h:1/p");
         assert_eq!(request_head(&r, &t, None).unwrap_err().kind, Kind::Protocol);
+    }
+
+    /// A port out of range, signed, zero, or junk after an IPv6 literal is refused: the
+    /// URL parser reads each as "no port", which went to the scheme's default port (a
+    /// container endpoint `http://127.0.0.1:65536/` got its token sent to port 80).
+    #[test]
+    fn urls_with_invalid_ports_are_refused() {
+        for bad in [
+            "http://127.0.0.1:65536/",
+            "http://127.0.0.1:99999999999/",
+            "http://127.0.0.1:+80/",
+            "http://127.0.0.1:-1/",
+            "http://127.0.0.1:0/",
+            "http://[::1]:65537/",
+            "http://[::1]x/",
+            "https://h:65979/",
+        ] {
+            let e = Target::parse(bad)
+                .err()
+                .unwrap_or_else(|| panic!("{bad} was taken"));
+            assert_eq!(
+                e.to_string(),
+                format!("invalid HTTP: the URL \"{bad}\" has an invalid port"),
+                "{bad}"
+            );
+        }
+        for (url, authority) in [
+            ("http://h:/", "h:80"),
+            ("https://h/", "h:443"),
+            ("http://h:0080/", "h:80"),
+            ("http://h:65535/", "h:65535"),
+            ("https://[::1]/", "[::1]:443"),
+            ("http://[::1]:1/", "[::1]:1"),
+        ] {
+            assert_eq!(Target::parse(url).unwrap().authority, authority, "{url}");
+        }
     }
 
     #[test]

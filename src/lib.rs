@@ -207,16 +207,28 @@
 //! `apigwv2=debug` (for `env_logger`: `RUST_LOG=apigwv2=debug`). Without the feature, no
 //! event is even formatted.
 //!
-//! # Naming
+//! # Naming and stability
 //!
 //! Builders, requests and settings are set with plain names and read back with `get_`
 //! names (`GetStagesRequest::max_results` / `get_max_results`, `RetryConfig::max_attempts` /
 //! `get_max_attempts`); types without setters are read with plain names
 //! (`Client::region`, `Paginator::resume_token`, `Error::request_id`).
 //!
+//! The stable API, under semantic versioning, is the crate root (the client, its builder,
+//! errors, the model, requests, outputs and paginators) and the modules [`config`] (what a
+//! client reads from its environment), [`credentials`] (credentials, the default chain and
+//! the providers to compose), [`retry`] (retry settings and the sleeper), [`transport`]
+//! (the transport trait, its requests, responses and errors, TLS trust), [`clock`] and,
+//! with its feature, `testing`. The module [`unversioned`] is outside semver and may change
+//! in any release, as ureq's module of that name: the SigV4 signer's stages, the default
+//! transport's type, the fuzz targets' entry points and the fast page reader, public for
+//! this crate's own tests, benches and fuzz targets. A client needs none of it.
+//!
 //! # Features and MSRV
 //!
-//! - `testing`: `testing::LocalApiGateway`, the offline fake of the service. Off by default.
+//! - `testing`: `testing::LocalApiGateway`, the offline fake of the service, and
+//!   deterministic clocks and sleepers for tests (`ManualClock`, `SteppingClock`,
+//!   `RecordingSleeper`). Off by default.
 //! - `native-roots`: `transport::Trust::Native`, the operating system's certificate store
 //!   (ureq's `platform-verifier`). Off by default.
 //! - `log`: the debug events above. Off by default.
@@ -228,6 +240,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![deny(unreachable_pub)]
 
 mod all_stages;
 mod builder;
@@ -239,8 +252,6 @@ mod encode;
 mod error;
 mod escape;
 mod files;
-#[doc(hidden)]
-pub mod fuzz_entry;
 mod generated;
 mod http1;
 mod http_date;
@@ -255,11 +266,13 @@ mod rate_limiter;
 mod redact;
 pub mod retry;
 mod rng;
-pub mod sigv4;
+mod sigv4;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 pub mod transport;
+pub mod unversioned;
+mod ureq_transport;
 
 /// The `time` crate, whose `OffsetDateTime` every timestamp is, re-exported so that users
 /// need not add it.

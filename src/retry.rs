@@ -196,7 +196,7 @@ pub(crate) fn classify(e: &Error) -> Option<RetryKind> {
 
 /// The backoff before retry number `retry` (1 for the first retry): a uniform random
 /// fraction `unit` (in `[0, 1)`) of `min(initial * 2^(retry-1), max)`: "full jitter".
-pub fn backoff_delay(retry: u32, unit: f64, initial: Duration, max: Duration) -> Duration {
+pub(crate) fn backoff_delay(retry: u32, unit: f64, initial: Duration, max: Duration) -> Duration {
     let exp = retry.saturating_sub(1).min(30);
     let ceiling = initial.saturating_mul(1u32 << exp).min(max);
     // `try_from` rather than `mul_f64`: no panic, however large a configured ceiling is.

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use apigwv2::retry::RetryConfig;
 use apigwv2::testing::{Fault, LocalApiGateway, RecordingSleeper};
-use apigwv2::transport::{HttpRequest, HttpResponse, Transport, TransportError, UreqTransport};
+use apigwv2::transport::{HttpRequest, HttpResponse, Transport, TransportError};
+use apigwv2::unversioned::UreqTransport;
 use apigwv2::{Api, ApiStage, Client, Error, ProtocolType, Stage};
 
 /// APIs `api-00` .. with `i % 4` stages each.

@@ -1,7 +1,7 @@
 //! The fast page reader against serde. `GetStagesOutput::from_json` (and so every listing)
 //! first tries a hand-written reader and falls back to serde when it gives up; whatever the
 //! reader accepts must be exactly what serde reads. Checked through
-//! `fuzz_entry::fast_decode_agrees` on generated pages (every field, escapes, unknown
+//! `unversioned::fuzz::fast_decode_agrees` on generated pages (every field, escapes, unknown
 //! fields, nulls, shuffled keys, whitespace), on thousands of mutations of them, and on the
 //! edge cases one by one. The fuzz target `decode_fast` runs the same check.
 
@@ -9,7 +9,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use apigwv2::fuzz_entry::fast_decode_agrees;
+use apigwv2::unversioned::fuzz::fast_decode_agrees;
 use apigwv2::{AccessLogSettings, GetStagesOutput, LoggingLevel, RouteSettings, Stage};
 use common::rng::{mutate, Rng};
 use serde_json::Value;
@@ -280,7 +280,10 @@ fn every_generated_page_is_read_by_the_fast_reader_as_serde_reads_it() {
         assert_eq!(fast_decode_agrees(page.as_bytes()), Ok(true), "page {i}: {page}");
         // And what a listing returns is serde's value.
         let serde: GetStagesOutput = serde_json::from_str(&page).unwrap();
-        assert_eq!(GetStagesOutput::from_json(page.as_bytes()).unwrap(), serde);
+        assert_eq!(
+            apigwv2::GetStagesOutput::from_json(page.as_bytes()).unwrap(),
+            serde
+        );
     }
 }
 
@@ -301,7 +304,7 @@ fn mutated_pages_agree_with_serde_whenever_the_fast_reader_takes_them() {
         let serde = std::str::from_utf8(&input)
             .map_err(|e| e.to_string())
             .and_then(|text| serde_json::from_str::<GetStagesOutput>(text).map_err(|e| e.to_string()));
-        match (GetStagesOutput::from_json(&input), serde) {
+        match (apigwv2::GetStagesOutput::from_json(&input), serde) {
             (Ok(a), Ok(b)) => assert_eq!(a, b),
             (Err(_), Err(_)) => {}
             (a, b) => panic!(

@@ -2,7 +2,7 @@
 //! test suite (deterministic seeds, bounded iterations). The `fuzz/` targets drive the same
 //! entry points with cargo-fuzz for deeper, coverage-guided runs.
 
-use apigwv2::fuzz_entry;
+use apigwv2::unversioned::fuzz;
 
 mod common;
 
@@ -31,7 +31,7 @@ fn response_decoder_never_panics() {
         &[&ok, b"\x00\n\n{}", b"\x00\n\n{\"items\":null}"],
         30_000,
         0x9e37_79b9_7f4a_7c15,
-        fuzz_entry::decode_response,
+        fuzz::decode_response,
     );
 }
 
@@ -46,7 +46,7 @@ fn error_decoder_never_panics() {
         ],
         30_000,
         0x1234_5678_9abc_def1,
-        fuzz_entry::decode_error,
+        fuzz::decode_error,
     );
 }
 
@@ -63,7 +63,7 @@ fn text_parsers_never_panic() {
         ],
         30_000,
         0x0bad_cafe_dead_beef,
-        fuzz_entry::parse_text,
+        fuzz::parse_text,
     );
 }
 
@@ -77,7 +77,7 @@ fn signer_never_panics() {
         ],
         10_000,
         0xfeed_f00d_1234_4321,
-        fuzz_entry::sign,
+        fuzz::sign,
     );
 }
 
@@ -91,6 +91,6 @@ fn config_file_and_xml_parsers_never_panic() {
         ],
         30_000,
         0x005e_ed0f_c0ff_ee11,
-        fuzz_entry::parse_config,
+        fuzz::parse_config,
     );
 }

@@ -264,7 +264,7 @@ fn container_and_instance_metadata_never_go_through_a_proxy() {
 /// A transport that records what it was asked to send, then sends it with ureq.
 #[derive(Debug, Clone)]
 struct Recording {
-    inner: apigwv2::transport::UreqTransport,
+    inner: apigwv2::unversioned::UreqTransport,
     seen: std::sync::Arc<std::sync::Mutex<Vec<(String, bool)>>>,
 }
 
@@ -296,7 +296,7 @@ fn credential_providers_send_through_the_clients_transport() {
     });
     let full = format!("{}/v1/credentials", ecs.url);
     let t = Recording {
-        inner: apigwv2::transport::UreqTransport::default(),
+        inner: apigwv2::unversioned::UreqTransport::default(),
         seen: Default::default(),
     };
     let client = Client::builder()

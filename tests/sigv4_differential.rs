@@ -39,7 +39,7 @@ mod common;
 
 use common::rng::Rng;
 
-use apigwv2::sigv4::{self, CanonicalQuery, RequestSigner, SignableRequest, SigningParams};
+use apigwv2::unversioned::sigv4::{self, CanonicalQuery, RequestSigner, SignableRequest, SigningParams};
 use apigwv2::Credentials;
 use aws_sigv4::http_request as theirs;
 use time::OffsetDateTime;
@@ -507,7 +507,7 @@ fn redact_like_theirs(creq: &str, token: Option<&str>) -> String {
 /// when it was asked to sign too.
 struct Ours {
     out: sigv4::SigningOutput,
-    fast: Option<apigwv2::sigv4::SignedHeaders>,
+    fast: Option<apigwv2::unversioned::sigv4::SignedHeaders>,
 }
 
 fn time_of(case: &Case) -> OffsetDateTime {

@@ -7,7 +7,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use apigwv2::sigv4::{self, SignableRequest, SigningParams, SigningSettings};
+use apigwv2::unversioned::sigv4::{self, SignableRequest, SigningParams, SigningSettings};
 use apigwv2::Credentials;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;

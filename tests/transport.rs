@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 use apigwv2::config::Env;
 use apigwv2::retry::RetryConfig;
 use apigwv2::testing::LocalApiGateway;
-use apigwv2::transport::{HttpRequest, HttpResponse, Timeouts, Transport, TransportError, UreqTransport};
+use apigwv2::transport::{HttpRequest, HttpResponse, Transport, TransportError};
+use apigwv2::unversioned::{Timeouts, UreqTransport};
 use apigwv2::{Client, Error, TransportErrorKind};
 
 /// What a scripted server does with a request.
@@ -184,6 +185,11 @@ fn bodies_are_framed_by_length_chunks_or_the_close() {
             201,
             "hello, chunked!",
         ),
+        (
+            keep("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2 \t; a=\"b c\"\r\nok\r\n0 \r\n\r\n"),
+            200,
+            "ok",
+        ),
         (close("HTTP/1.1 200 OK\r\n\r\nuntil the close"), 200, "until the close"),
         (close("HTTP/1.0 404 Not Found\nServer: old\n\nbare line ends"), 404, "bare line ends"),
         (
@@ -268,6 +274,130 @@ fn idle_connections_are_reused_unless_the_server_closes_them() {
     }
 }
 
+/// A response whose end two framings would put in different places (both
+/// Transfer-Encoding and Content-Length; a 204 that claims a body) is read, but its
+/// connection is not reused: what follows it on the wire is not known to be the next
+/// answer. Bodiless answers that are framed right (a 204 of length 0, a HEAD's length, a
+/// 304's) keep theirs.
+#[test]
+fn a_response_with_ambiguous_framing_leaves_its_connection_unused() {
+    for (method, reply, status, connections) in [
+        (
+            "GET",
+            "HTTP/1.1 200 OK\r\nContent-Length: 40\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+            200,
+            3,
+        ),
+        (
+            "GET",
+            "HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n",
+            204,
+            3,
+        ),
+        (
+            "GET",
+            "HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n",
+            204,
+            3,
+        ),
+        (
+            "GET",
+            "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n",
+            204,
+            1,
+        ),
+        (
+            "GET",
+            "HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n",
+            304,
+            1,
+        ),
+        ("HEAD", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", 200, 1),
+    ] {
+        let server = Scripted::start(keep(reply));
+        let t = UreqTransport::default();
+        for _ in 0..3 {
+            let mut r = HttpRequest::new(method, &server.url);
+            r.timeout = Some(Duration::from_secs(10));
+            let got = t.send(&r, 100).unwrap();
+            assert_eq!(got.status, status, "{reply:?}");
+        }
+        assert_eq!(server.accepted(), connections, "{method} {reply:?}");
+    }
+}
+
+/// A request that says `Connection: close` ends its connection, as ureq did: the server
+/// closes it after answering, and a later request must not be sent on it.
+#[test]
+fn a_request_that_says_connection_close_leaves_its_connection_unused() {
+    let server = Scripted::start(keep("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+    let t = UreqTransport::default();
+    for value in ["close", "Keep-Alive, Close", "keep-alive"] {
+        let mut r = HttpRequest::new("GET", &server.url);
+        r.headers.push(("Connection".into(), value.into()));
+        r.timeout = Some(Duration::from_secs(10));
+        assert_eq!(t.send(&r, 100).unwrap().body, b"ok");
+    }
+    // The third request is the first that may reuse a connection, and there is none.
+    assert_eq!(server.accepted(), 3);
+    let r = get(&t, &server.url, Duration::from_secs(10), 100).unwrap();
+    assert_eq!((r.body.as_slice(), server.accepted()), (&b"ok"[..], 3));
+}
+
+/// Bytes a server sends past the end of a response, in the same write or later while the
+/// connection is idle, are never read as the answer to the next request: that request
+/// goes on a new connection.
+#[test]
+fn bytes_after_a_response_are_never_read_as_the_next_one() {
+    let forged = "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nforged";
+    let server = Scripted::start(Reply::Keep(
+        format!("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok{forged}").into_bytes(),
+    ));
+    let t = UreqTransport::default();
+    for _ in 0..2 {
+        assert_eq!(
+            get(&t, &server.url, Duration::from_secs(10), 100).unwrap().body,
+            b"ok"
+        );
+    }
+    assert_eq!(server.accepted(), 2);
+
+    // Later: the server writes the forged answer once the client has read the real one.
+    // On loopback a write has reached the peer's socket when it returns, so the pool's
+    // probe finds the bytes when the next request takes the connection.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let (read_tx, read_rx) = std::sync::mpsc::channel::<()>();
+    let (sent_tx, sent_rx) = std::sync::mpsc::channel::<()>();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&accepted);
+    std::thread::spawn(move || {
+        for (i, s) in listener.incoming().take(2).enumerate() {
+            let mut s = s.unwrap();
+            count.fetch_add(1, Ordering::SeqCst);
+            s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            if read_request_head(&mut s).is_none() {
+                return;
+            }
+            s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok")
+                .unwrap();
+            if i == 0 {
+                let _ = read_rx.recv_timeout(Duration::from_secs(10));
+                s.write_all(forged.as_bytes()).unwrap();
+                let _ = sent_tx.send(());
+                // Keep the connection open: only the stray bytes say it is not idle.
+                let mut sink = [0u8; 64];
+                while matches!(s.read(&mut sink), Ok(n) if n > 0) {}
+            }
+        }
+    });
+    assert_eq!(get(&t, &url, Duration::from_secs(10), 100).unwrap().body, b"ok");
+    read_tx.send(()).unwrap();
+    sent_rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert_eq!(get(&t, &url, Duration::from_secs(10), 100).unwrap().body, b"ok");
+    assert_eq!(accepted.load(Ordering::SeqCst), 2);
+}
+
 /// A 302 to another server is the answer: the client reports it, and the other server
 /// never hears of the request.
 #[test]
@@ -340,6 +470,25 @@ fn malformed_heads_are_protocol_errors() {
             "conflicting Content-Length",
         ),
         ("HTTP/1.1 101 Switching Protocols\r\n\r\n", "switched protocols"),
+        // No transfer coding is asked for and none but chunked is decoded: another one
+        // left the body encoded (returned as if it were the content), and an empty one
+        // overrode the Content-Length (the body was read until the close).
+        (
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+            "unsupported Transfer-Encoding \"gzip, chunked\"",
+        ),
+        (
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\nok",
+            "unsupported Transfer-Encoding \"chunked, gzip\"",
+        ),
+        (
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+            "unsupported Transfer-Encoding \"chunked, chunked\"",
+        ),
+        (
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: \r\nContent-Length: 2\r\n\r\nok",
+            "unsupported Transfer-Encoding \"\"",
+        ),
     ] {
         let text = protocol_error(close(answer));
         assert!(text.contains(says), "{answer:?}: {text}");
@@ -359,6 +508,10 @@ fn chunked_bodies_that_lie_are_errors() {
         ("-5\r\nhello\r\n0\r\n\r\n", "invalid chunk size line"),
         ("1ffffffffffffffff\r\nx\r\n0\r\n\r\n", "chunk size is over 2^64"),
         ("3\r\nhello\r\n0\r\n\r\n", "a chunk is longer than its size"),
+        // Blanks may come before an extension, nothing else after the size.
+        ("2 3\r\nok\r\n0\r\n\r\n", "invalid chunk size line \"2 3\""),
+        ("2\t;x\r\nok\r\n0 0\r\n\r\n", "invalid chunk size line \"0 0\""),
+        ("2\r\r\nok\r\n0\r\n\r\n", "invalid chunk size line \"2\\r\""),
     ] {
         let text = protocol_error(chunked(body));
         assert!(text.contains(says), "{body:?}: {text}");
@@ -586,4 +739,20 @@ fn timeouts_of_duration_max_do_not_panic() {
     r.timeout = None;
     assert_eq!(t.send(&r, 1000).unwrap().status, 403);
     let _ = std::fs::remove_dir_all(&home);
+}
+
+/// A URL whose port is out of range is refused before any connection: the URL parser
+/// reads `:65536` as no port at all, and the request went to port 80 instead.
+#[test]
+fn a_url_with_a_port_out_of_range_is_refused() {
+    for url in ["http://127.0.0.1:65536/x", "http://127.0.0.1:+80/x"] {
+        let e = get(&UreqTransport::default(), url, Duration::from_secs(10), 100).unwrap_err();
+        assert_eq!(
+            (e.kind, e.to_string()),
+            (
+                TransportErrorKind::Protocol,
+                format!("invalid HTTP: the URL \"{url}\" has an invalid port")
+            )
+        );
+    }
 }

@@ -1,7 +1,7 @@
 #![no_main]
-//! Fuzz target: `apigwv2::fuzz_entry::parse_config` (the AWS config file parser, the XML
+//! Fuzz target: `apigwv2::unversioned::fuzz::parse_config` (the AWS config file parser, the XML
 //! reader and the STS answer reader) must never panic, whatever the bytes.
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    apigwv2::fuzz_entry::parse_config(data);
+    apigwv2::unversioned::fuzz::parse_config(data);
 });

@@ -1,6 +1,6 @@
 #![no_main]
-//! Fuzz target: `apigwv2::fuzz_entry::parse_text` must never panic, whatever the bytes.
+//! Fuzz target: `apigwv2::unversioned::fuzz::parse_text` must never panic, whatever the bytes.
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    apigwv2::fuzz_entry::parse_text(data);
+    apigwv2::unversioned::fuzz::parse_text(data);
 });

@@ -5,15 +5,22 @@ use std::fmt;
 use crate::error::Error;
 use crate::generated::endpoints::{self, Outcome, Partition, Piece, Requirement, Rule, Segment};
 
-/// A parsed endpoint: scheme, host, optional port and optional base path.
+/// A parsed endpoint: scheme, host, optional port and optional base path. A client's is
+/// [`Client::endpoint`](crate::Client::endpoint); `Display` writes it as a URL.
 ///
 /// ```
-/// use apigwv2::config::Endpoint;
-/// let e = Endpoint::parse("http://127.0.0.1:4566/prefix/").unwrap();
-/// assert_eq!(e.host_header(), "127.0.0.1:4566");
-/// assert_eq!(e.url("/v2/apis"), "http://127.0.0.1:4566/prefix/v2/apis");
-/// assert_eq!(Endpoint::for_region("cn-north-1").unwrap().to_string(), "https://apigateway.cn-north-1.amazonaws.com.cn");
-/// assert!(Endpoint::for_region("x@127.0.0.1:9/").is_err());
+/// use apigwv2::{Client, Credentials};
+/// let creds = Credentials::new("AKID", "SECRET", None::<String>);
+/// let c = Client::builder().region("cn-north-1").credentials(creds.clone()).build()?;
+/// assert_eq!(c.endpoint().to_string(), "https://apigateway.cn-north-1.amazonaws.com.cn");
+/// let c = Client::builder()
+///     .region("eu-west-1")
+///     .credentials(creds)
+///     .endpoint_url("http://127.0.0.1:4566/prefix/")
+///     .build()?;
+/// let e = c.endpoint();
+/// assert_eq!((e.scheme(), e.host(), e.port(), e.base_path()), ("http", "127.0.0.1", Some(4566), "/prefix"));
+/// # Ok::<(), apigwv2::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {

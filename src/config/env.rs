@@ -17,9 +17,9 @@ enum Value {
 /// A snapshot of environment variables, cheap to clone.
 ///
 /// An empty value reads as unset, as it does for the AWS CLI. A value that is not valid
-/// Unicode (UTF-8 on Unix) is kept as such: [`Env::var`] and [`Env::first_var`], which the
-/// crate reads every variable through, answer it with an [`Error::Config`] that names the
-/// variable (never its value), rather than falling back to a default as if it were unset.
+/// Unicode (UTF-8 on Unix) is kept as such: the crate answers a variable it reads with such
+/// a value with an [`Error::Config`] that names the variable (never its value), rather than
+/// falling back to a default as if it were unset.
 ///
 /// ```
 /// use apigwv2::config::Env;
@@ -43,8 +43,8 @@ impl std::fmt::Debug for Env {
 
 impl Env {
     /// The variables of this process, as they are now. A variable whose value is not valid
-    /// Unicode is kept as such ([`Env::var`] names it in an error); one whose *name* is not
-    /// valid Unicode is skipped (no variable the crate reads has such a name).
+    /// Unicode is kept as such (the crate names it in an error when it reads it); one whose
+    /// *name* is not valid Unicode is skipped (no variable the crate reads has such a name).
     pub fn process() -> Self {
         Self::from_vars_os(std::env::vars_os())
     }
@@ -76,7 +76,12 @@ impl Env {
     /// use apigwv2::config::Env;
     /// let env = Env::from_vars_os([("AWS_PROFILE", OsStr::from_bytes(b"\xff"))]);
     /// assert_eq!(env.get("AWS_PROFILE"), None);
-    /// let e = env.var("AWS_PROFILE").unwrap_err();
+    /// let e = apigwv2::Client::builder()
+    ///     .env(env)
+    ///     .region("eu-west-1")
+    ///     .credentials(apigwv2::Credentials::new("AKID", "SECRET", None::<String>))
+    ///     .build()
+    ///     .unwrap_err();
     /// assert_eq!(
     ///     e.to_string(),
     ///     "configuration error: the environment variable AWS_PROFILE is not valid UTF-8"
@@ -111,27 +116,20 @@ impl Env {
     }
 
     /// The value of a variable; `None` when unset, empty, or not valid Unicode. The crate
-    /// itself reads through [`Env::var`], which tells the last case apart.
+    /// itself tells the last case apart: it is an error that names the variable.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.var(name).ok().flatten()
     }
 
     /// The first of several variables that is set, with its name (as [`Env::get`]: a value
-    /// that is not valid Unicode is passed over; [`Env::first_var`] refuses it).
+    /// that is not valid Unicode is passed over).
     pub fn first_of<'a>(&self, names: &[&'a str]) -> Option<(&'a str, &str)> {
         names.iter().find_map(|n| self.get(n).map(|v| (*n, v)))
     }
 
     /// The value of a variable: `Ok(None)` when unset or empty, and an [`Error::Config`]
     /// that names the variable (and not its value) when its value is not valid Unicode.
-    ///
-    /// ```
-    /// use apigwv2::config::Env;
-    /// let env = Env::from_vars([("AWS_REGION", "eu-west-1")]);
-    /// assert_eq!(env.var("AWS_REGION").unwrap(), Some("eu-west-1"));
-    /// assert_eq!(env.var("AWS_PROFILE").unwrap(), None);
-    /// ```
-    pub fn var(&self, name: &str) -> Result<Option<&str>, Error> {
+    pub(crate) fn var(&self, name: &str) -> Result<Option<&str>, Error> {
         match self.vars.get(name) {
             None => Ok(None),
             Some(Value::Text(v)) => Ok(Some(v.as_str()).filter(|v| !v.is_empty())),
@@ -142,18 +140,13 @@ impl Env {
     /// The first of several variables that is set, with its name, as [`Env::var`] reads
     /// each: the first one present decides, and an error names it when its value is not
     /// valid Unicode (the later ones are not consulted in its place).
-    pub fn first_var<'a>(&self, names: &[&'a str]) -> Result<Option<(&'a str, &str)>, Error> {
+    pub(crate) fn first_var<'a>(&self, names: &[&'a str]) -> Result<Option<(&'a str, &str)>, Error> {
         for n in names {
             if let Some(v) = self.var(n)? {
                 return Ok(Some((*n, v)));
             }
         }
         Ok(None)
-    }
-
-    /// Whether the variable is set to a value that is not valid Unicode.
-    pub fn is_not_unicode(&self, name: &str) -> bool {
-        matches!(self.vars.get(name), Some(Value::NotUnicode))
     }
 }
 
@@ -194,9 +187,6 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(env.is_not_unicode("AWS_PROFILE"));
-        assert!(!env.is_not_unicode("AWS_REGION"));
-        assert!(!env.is_not_unicode("UNSET"));
         assert_eq!(env.var("AWS_REGION").unwrap(), Some("eu-west-1"));
         assert_eq!(env.var("EMPTY").unwrap(), None);
         assert_eq!(env.var("UNSET").unwrap(), None);
@@ -239,11 +229,6 @@ mod tests {
             Some(("http_proxy", "http://p:1"))
         );
         assert_eq!(env.first_var(&["UNSET", "ALSO_UNSET"]).unwrap(), None);
-        // The plain getter passes over it, as it always did.
-        assert_eq!(
-            env.first_of(&["AWS_REGION", "AWS_DEFAULT_REGION"]),
-            Some(("AWS_DEFAULT_REGION", "us-east-2"))
-        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 mod endpoint;
 mod env;
-pub mod profile_file;
+pub(crate) mod profile_file;
 pub(crate) mod proxy;
 mod region;
 

@@ -12,12 +12,12 @@ use super::Env;
 use crate::error::Error;
 
 /// One section's keys (lower-cased names) and values; sub-properties as `parent.child`.
-pub type Properties = HashMap<String, String>;
+pub(crate) type Properties = HashMap<String, String>;
 
 /// The parsed files: profiles, SSO sessions and services sections, by name. Its `Debug`
 /// shows section and key names only: values may be secrets.
 #[derive(Clone, Default)]
-pub struct ProfileSet {
+pub(crate) struct ProfileSet {
     profiles: HashMap<String, Properties>,
     sso_sessions: HashMap<String, Properties>,
     services: HashMap<String, Properties>,
@@ -91,7 +91,7 @@ pub(crate) fn sso_cache_dir(env: &Env) -> Result<Option<PathBuf>, Error> {
 
 impl ProfileSet {
     /// Reads both files (a missing file is empty) and selects `AWS_PROFILE` or `default`.
-    pub fn load(env: &Env) -> Result<Self, Error> {
+    pub(crate) fn load(env: &Env) -> Result<Self, Error> {
         let mut set = ProfileSet {
             selected: env.var("AWS_PROFILE")?.unwrap_or("default").to_owned(),
             ..Self::default()
@@ -110,7 +110,7 @@ impl ProfileSet {
     }
 
     /// Parses config-file text (for tests and fuzzing).
-    pub fn parse_config(text: &str) -> Result<Self, Error> {
+    pub(crate) fn parse_config(text: &str) -> Result<Self, Error> {
         let mut set = ProfileSet {
             selected: "default".into(),
             ..Self::default()
@@ -120,17 +120,17 @@ impl ProfileSet {
     }
 
     /// The selected profile's name.
-    pub fn selected(&self) -> &str {
+    pub(crate) fn selected(&self) -> &str {
         &self.selected
     }
 
     /// A profile by name.
-    pub fn profile(&self, name: &str) -> Option<&Properties> {
+    pub(crate) fn profile(&self, name: &str) -> Option<&Properties> {
         self.profiles.get(name)
     }
 
     /// A key of the selected profile.
-    pub fn get(&self, key: &str) -> Option<&str> {
+    pub(crate) fn get(&self, key: &str) -> Option<&str> {
         self.profile(&self.selected)?
             .get(key)
             .map(String::as_str)
@@ -138,12 +138,12 @@ impl ProfileSet {
     }
 
     /// An `[sso-session name]` section.
-    pub fn sso_session(&self, name: &str) -> Option<&Properties> {
+    pub(crate) fn sso_session(&self, name: &str) -> Option<&Properties> {
         self.sso_sessions.get(name)
     }
 
     /// A `[services name]` section.
-    pub fn services(&self, name: &str) -> Option<&Properties> {
+    pub(crate) fn services(&self, name: &str) -> Option<&Properties> {
         self.services.get(name)
     }
 
@@ -291,6 +291,20 @@ ignored = yes
         assert_eq!(local["apigatewayv2.endpoint_url"], "http://127.0.0.1:4566");
         assert_eq!(local["sts.endpoint_url"], "http://127.0.0.1:4567");
         assert!(set.profile("header").is_none());
+    }
+
+    #[test]
+    fn debug_shows_names_and_never_values() {
+        let set = ProfileSet::parse_config(
+            "[default]\naws_secret_access_key = SECRETKEYVALUE\naws_session_token = SESSIONTOKENVALUE\n\
+             [sso-session corp]\nsso_start_url = https://corp.example/start\n",
+        )
+        .unwrap();
+        assert_eq!(
+            format!("{set:?}"),
+            "ProfileSet { selected: \"default\", profiles: [\"default: [aws_secret_access_key, aws_session_token]\"], \
+             sso_sessions: [\"corp: [sso_start_url]\"], services: [] }"
+        );
     }
 
     #[test]

@@ -13,7 +13,8 @@ use crate::config::profile_file::{sso_cache_dir, ProfileSet, Properties};
 use crate::config::{configured_endpoint_parsed, validate_region, Endpoint, Env, ProxyConfig};
 use crate::credentials::{Credentials, EnvironmentProvider, ProvideCredentials};
 use crate::error::Error;
-use crate::transport::{Timeouts, Transport, UreqTransport};
+use crate::transport::Transport;
+use crate::ureq_transport::{Timeouts, UreqTransport};
 
 /// The longest `source_profile` chain followed (the AWS CLI has no need of more).
 const MAX_PROFILE_CHAIN: usize = 32;
@@ -85,7 +86,8 @@ impl DefaultChain {
     }
 
     /// The same chain sending its calls (STS, the SSO portal, the container and instance
-    /// metadata endpoints) through `transport`. Defaults to a [`UreqTransport`] with the
+    /// metadata endpoints) through `transport`. Defaults to this crate's own transport
+    /// ([`unversioned::UreqTransport`](crate::unversioned::UreqTransport)) with the
     /// environment's proxy settings ([`ProxyConfig::from_env`]); a client's chain uses the
     /// client's transport.
     #[must_use]

@@ -19,7 +19,7 @@ impl EnvironmentProvider {
 
     /// The credentials the environment holds: `Ok(None)` when neither key variable is set,
     /// an error when only one of the two is, or when one of the three is not valid Unicode
-    /// ([`Env::var`]).
+    /// (the error names the variable, never its value).
     pub fn credentials(&self) -> Result<Option<Credentials>, Error> {
         let id = self.env.var("AWS_ACCESS_KEY_ID")?;
         let secret = self.env.var("AWS_SECRET_ACCESS_KEY")?;

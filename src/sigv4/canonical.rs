@@ -230,12 +230,12 @@ pub(crate) fn canonical_query(query: &str) -> String {
 }
 
 /// A query string in SigV4 canonical form: every key and value percent-encoded with
-/// [`uri_encode`](super::uri_encode) and the pairs sorted by key, then value. It is also a
-/// valid wire query, so a request can send exactly what it signs. Only the constructors
-/// here make one, so a signer can hash it without checking it again.
+/// [`uri_encode`](crate::unversioned::sigv4::uri_encode) and the pairs sorted by key, then
+/// value. It is also a valid wire query, so a request can send exactly what it signs. Only
+/// the constructors here make one, so a signer can hash it without checking it again.
 ///
 /// ```
-/// use apigwv2::sigv4::CanonicalQuery;
+/// use apigwv2::unversioned::sigv4::CanonicalQuery;
 /// let mut q = CanonicalQuery::default();
 /// q.push("nextToken", "a+b/c=");
 /// q.push("maxResults", "25");

@@ -1,31 +1,11 @@
-//! A sans-IO AWS Signature Version 4 signer for `Authorization`-header signing.
-//!
-//! **Outside semver.** This module is public so that its stages can be checked against
-//! the official test vectors and other signers, and so that advanced users can sign their
-//! own requests; its items may change in a minor release. The client needs none of it.
+//! A sans-IO AWS Signature Version 4 signer for `Authorization`-header signing. Public,
+//! outside semver, as [`crate::unversioned::sigv4`], where its documentation and example
+//! are.
 //!
 //! Every stage is a pure function over data, so each can be checked on its own against the
 //! official test suite: [`canonical_request`], [`string_to_sign`], [`derive_signing_key`],
 //! [`signature`], and [`sign`] that chains them. Time is a parameter, never read from a
 //! clock here.
-//!
-//! ```
-//! use apigwv2::sigv4::{sign, SignableRequest, SigningParams, SigningSettings};
-//! use apigwv2::Credentials;
-//!
-//! let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None::<String>);
-//! let time = time::macros::datetime!(2015-08-30 12:36:00 UTC);
-//! let headers = [("Host", "example.amazonaws.com")];
-//! let req = SignableRequest { method: "GET", path: "/", query: "", headers: &headers, body: b"" };
-//! let params = SigningParams::new(&creds, "us-east-1", "service", time);
-//! let out = sign(&req, &params);
-//! assert_eq!(
-//!     out.authorization(),
-//!     "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, \
-//!      SignedHeaders=host;x-amz-date, \
-//!      Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
-//! );
-//! ```
 
 mod canonical;
 mod signer;
@@ -36,17 +16,17 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-pub use crate::encode::{percent_decode, uri_encode, uri_encode_path};
 pub use canonical::{CanonicalQuery, CanonicalRequest};
 pub use signer::{RequestSigner, SignedHeaders};
 
 type HmacSha256 = Hmac<Sha256>;
 
 /// The algorithm name that starts every string to sign and `Authorization` header.
-pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+pub(crate) const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
 /// The hex SHA-256 of an empty payload, as every body-less request signs it.
-pub const EMPTY_PAYLOAD_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+pub(crate) const EMPTY_PAYLOAD_SHA256: &str =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /// A request to sign, borrowed from wherever it lives.
 ///
@@ -203,7 +183,7 @@ pub fn derive_signing_key(secret: &str, date: &str, region: &str, service: &str)
 ///
 /// ```
 /// let t = time::macros::datetime!(2015-08-30 14:36:09 +02:00);
-/// assert_eq!(apigwv2::sigv4::format_amz_date(t), "20150830T123609Z");
+/// assert_eq!(apigwv2::unversioned::sigv4::format_amz_date(t), "20150830T123609Z");
 /// ```
 pub fn format_amz_date(time: OffsetDateTime) -> String {
     // Plain integer arithmetic on the Unix time (days to civil date, after Howard Hinnant):
@@ -240,7 +220,7 @@ pub fn format_amz_date(time: OffsetDateTime) -> String {
 }
 
 /// The credential scope, `YYYYMMDD/region/service/aws4_request`.
-pub fn credential_scope(amz_date: &str, region: &str, service: &str) -> String {
+pub(crate) fn credential_scope(amz_date: &str, region: &str, service: &str) -> String {
     format!(
         "{}/{region}/{service}/aws4_request",
         &amz_date[..8.min(amz_date.len())]
@@ -285,7 +265,7 @@ fn payload_sha256(body: &[u8]) -> String {
 
 /// The string to sign: algorithm, `x-amz-date`, scope and the hex SHA-256 of the canonical
 /// request, on four lines.
-pub fn string_to_sign(creq: &CanonicalRequest, params: &SigningParams<'_>) -> String {
+pub(crate) fn string_to_sign(creq: &CanonicalRequest, params: &SigningParams<'_>) -> String {
     let amz_date = format_amz_date(params.time);
     let scope = credential_scope(&amz_date, params.region, params.service);
     let mut text = String::with_capacity(256);
@@ -431,7 +411,7 @@ pub fn sign(req: &SignableRequest<'_>, params: &SigningParams<'_>) -> SigningOut
 
 /// Signs a request with a key derived earlier by [`derive_signing_key`] for the same date,
 /// region and service (the caller's cache).
-pub fn sign_with_key(
+pub(crate) fn sign_with_key(
     req: &SignableRequest<'_>,
     params: &SigningParams<'_>,
     key: &SigningKey,

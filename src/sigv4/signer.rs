@@ -46,12 +46,12 @@ struct Cached {
 /// secret. Thread-safe; share one per client.
 ///
 /// ```
-/// use apigwv2::sigv4::RequestSigner;
+/// use apigwv2::unversioned::sigv4::RequestSigner;
 /// use apigwv2::Credentials;
 /// let signer = RequestSigner::new("us-east-1", "apigateway");
 /// let creds = Credentials::new("AKID", "SECRET", None::<String>);
 /// let t = time::macros::datetime!(2024-01-01 00:00:00 UTC);
-/// let query = apigwv2::sigv4::CanonicalQuery::parse("maxResults=5");
+/// let query = apigwv2::unversioned::sigv4::CanonicalQuery::parse("maxResults=5");
 /// let h = signer.sign_get(&creds, t, "apigateway.us-east-1.amazonaws.com", "/v2/apis/a/stages", &query);
 /// assert_eq!(h.amz_date, "20240101T000000Z");
 /// assert!(h.authorization.contains("SignedHeaders=host;x-amz-date, Signature="));

@@ -1,6 +1,6 @@
 //! Entry points for the fuzz targets in `fuzz/` and the no-panic tests: every parser that
-//! reads outside input, reachable from outside the crate. Hidden from the docs; not part of
-//! the supported API.
+//! reads outside input, reachable from outside the crate. Outside semver, as all of
+//! [`unversioned`](super).
 
 use crate::config::Endpoint;
 use crate::operation;
