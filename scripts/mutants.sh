@@ -51,7 +51,7 @@ fi
 declare -A files=(
     [paginator]="src/paginator.rs"
     [sigv4]="src/sigv4/*.rs src/encode.rs"
-    [retry]="src/retry.rs"
+    [retry]="src/retry.rs src/rng.rs src/http_date.rs"
     [chain]="src/credentials/chain.rs"
     [json]="src/json.rs"
     [all_stages]="src/all_stages.rs"
@@ -61,7 +61,7 @@ declare -A files=(
     [proxy]="src/config/proxy.rs"
     [endpoint]="src/config/endpoint.rs"
     [providers]="src/credentials/process.rs src/credentials/container.rs src/credentials/imds.rs"
-    [redact]="src/redact.rs"
+    [redact]="src/redact.rs src/escape.rs"
     [error]="src/error.rs"
     [command]="src/bin/apigwv2/*.rs"
 )

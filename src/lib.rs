@@ -250,9 +250,11 @@ pub mod config;
 pub mod credentials;
 mod encode;
 mod error;
+mod escape;
 mod files;
 mod generated;
 mod http1;
+mod http_date;
 mod json;
 mod logging;
 mod model;
@@ -263,6 +265,7 @@ mod queue;
 mod rate_limiter;
 mod redact;
 pub mod retry;
+mod rng;
 mod sigv4;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]

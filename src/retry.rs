@@ -13,6 +13,7 @@ use std::time::{Duration, SystemTime};
 use time::OffsetDateTime;
 
 use crate::error::{is_throttling_code, Error, TransportErrorKind};
+use crate::rng::{self, Rng};
 
 /// The retry modes of the AWS SDKs (`retry_mode`, `AWS_RETRY_MODE`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,8 +208,8 @@ pub(crate) fn backoff_delay(retry: u32, unit: f64, initial: Duration, max: Durat
     Duration::try_from_secs_f64(ceiling.as_secs_f64() * unit).map_or(ceiling, |d| d.min(ceiling))
 }
 
-/// A small, fast, non-cryptographic random source for jitter (xorshift64*), seeded from the
-/// clock; jitter needs no more.
+/// The random source of jitter: the crate's xorshift64* ([`Rng`]), seeded from the clock
+/// (jitter needs no more), its state shared by every call of a client without a lock.
 #[derive(Debug)]
 pub(crate) struct Jitter(AtomicU64);
 
@@ -216,25 +217,19 @@ impl Jitter {
     pub(crate) fn new() -> Self {
         let seed = SystemTime::now()
             .duration_since(SystemTime::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0x2545_f491_4f6c_dd1d);
+            .map_or(0, |d| d.as_nanos() as u64);
+        // Odd: never the zero state, which xorshift never leaves.
         Self(AtomicU64::new(seed | 1))
     }
 
     /// A value in `[0, 1)`.
     pub(crate) fn unit(&self) -> f64 {
-        let step = |mut x: u64| {
-            x ^= x >> 12;
-            x ^= x << 25;
-            x ^= x >> 27;
-            x
-        };
         let prev = self
             .0
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |x| Some(step(x)))
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |x| Some(rng::step(x)))
             .unwrap_or(1);
-        let x = step(prev).wrapping_mul(0x2545_f491_4f6c_dd1d);
-        (x >> 11) as f64 / (1u64 << 53) as f64
+        // The generator that stood at `prev` takes the same step as the shared state did.
+        Rng(prev).unit()
     }
 }
 
@@ -361,7 +356,7 @@ impl<'a> Attempts<'a> {
             // A skew that would move signing outside what can be signed is ignored.
             let skew = f
                 .date
-                .and_then(parse_http_date)
+                .and_then(crate::http_date::parse)
                 .and_then(|d| estimate_skew_ms(d, f.sent_at, f.received_at))
                 .filter(|skew| {
                     crate::clock::offset_by_ms(f.received_at, *skew)
@@ -417,38 +412,6 @@ pub(crate) fn is_clock_skew_error(e: &Error) -> bool {
         }
         _ => false,
     }
-}
-
-/// Parses an IMF-fixdate `Date` header (`Sun, 06 Nov 1994 08:49:37 GMT`).
-pub(crate) fn parse_http_date(s: &str) -> Option<OffsetDateTime> {
-    let rest = s.trim().split_once(", ")?.1;
-    let mut parts = rest.split(' ');
-    let day: u8 = parts.next()?.parse().ok()?;
-    let month = match parts.next()? {
-        "Jan" => time::Month::January,
-        "Feb" => time::Month::February,
-        "Mar" => time::Month::March,
-        "Apr" => time::Month::April,
-        "May" => time::Month::May,
-        "Jun" => time::Month::June,
-        "Jul" => time::Month::July,
-        "Aug" => time::Month::August,
-        "Sep" => time::Month::September,
-        "Oct" => time::Month::October,
-        "Nov" => time::Month::November,
-        "Dec" => time::Month::December,
-        _ => return None,
-    };
-    let year: i32 = parts.next()?.parse().ok()?;
-    let mut hms = parts.next()?.split(':');
-    let h: u8 = hms.next()?.parse().ok()?;
-    let m: u8 = hms.next()?.parse().ok()?;
-    let sec: u8 = hms.next()?.parse().ok()?;
-    if parts.next()? != "GMT" || parts.next().is_some() || hms.next().is_some() {
-        return None;
-    }
-    let date = time::Date::from_calendar_date(year, month, day).ok()?;
-    Some(date.with_hms(h, m, sec).ok()?.assume_utc())
 }
 
 /// The clock offset (server minus client, in milliseconds) implied by a response's `Date`,
@@ -716,31 +679,6 @@ mod tests {
     }
 
     #[test]
-    fn http_dates_of_every_month_and_nothing_else() {
-        for (i, m) in [
-            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-        ]
-        .iter()
-        .enumerate()
-        {
-            let d = parse_http_date(&format!("Mon, 07 {m} 2024 01:02:03 GMT")).unwrap();
-            assert_eq!(
-                (u8::from(d.month()), d.day(), d.second()),
-                (i as u8 + 1, 7, 3),
-                "{m}"
-            );
-        }
-        for bad in [
-            "Sun, 06 Nov 1994 08:49:37 GMT extra",
-            "Sun, 06 Nov 1994 08:49:37:00 GMT",
-            "Sun, 06 Nov 1994 08:49:37 UTC",
-            "Sun, 06 Nov 1994 08:49 GMT",
-        ] {
-            assert_eq!(parse_http_date(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
     fn skew_errors_and_dates() {
         assert!(is_clock_skew_error(&service(
             Some("InvalidSignatureException"),
@@ -757,17 +695,6 @@ mod tests {
             403,
             "The request signature we calculated does not match"
         )));
-        let d = parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
-        assert_eq!(d, time::macros::datetime!(1994-11-06 08:49:37 UTC));
-        for bad in [
-            "",
-            "Sun, 06 Nov 1994 08:49:37",
-            "Sun, 32 Nov 1994 08:49:37 GMT",
-            "06 Nov 1994",
-            "Sun, 06 Foo 1994 08:49:37 GMT",
-        ] {
-            assert_eq!(parse_http_date(bad), None, "{bad}");
-        }
         let sent = SystemTime::UNIX_EPOCH + Duration::from_secs(1000);
         let received = sent + Duration::from_secs(2);
         let server = OffsetDateTime::from(sent + Duration::from_secs(1201));

@@ -334,13 +334,8 @@ fn timestamps_that_cannot_be_written_back_are_invalid_responses() {
 /// Item 7, broadly: random stages with random timestamps either fail to decode or encode.
 #[test]
 fn every_decoded_stage_encodes() {
-    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = move || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x
-    };
+    let mut rng = common::rng::Rng(0x9e37_79b9_7f4a_7c15);
+    let mut next = move || rng.next();
     let mut decoded = 0;
     for _ in 0..5000 {
         let n = next();

@@ -219,15 +219,8 @@ mod tests {
 
     #[test]
     fn matches_the_general_signer_on_random_requests() {
-        let x = std::cell::Cell::new(0x1234_5678_9abc_def0u64);
-        let rnd = |n: usize| {
-            let mut v = x.get();
-            v ^= v << 13;
-            v ^= v >> 7;
-            v ^= v << 17;
-            x.set(v);
-            (v % n as u64) as usize
-        };
+        let rng = std::cell::RefCell::new(crate::rng::Rng(0x1234_5678_9abc_def0));
+        let rnd = |n: usize| rng.borrow_mut().below(n);
         let alphabet: Vec<char> = "aZ09-._~+/=% $&?éü☃\u{1F600}.".chars().collect();
         let signer = RequestSigner::new("eu-west-1", "apigateway");
         for i in 0..2000 {

@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use super::http::Request;
-use super::routes::{error_response, Response};
+use super::http::{Request, Response};
+use super::wire::error_response;
 use crate::client::SIGNING_NAME;
 use crate::sigv4::{self, SignableRequest, SigningParams};
 use crate::Credentials;
@@ -143,8 +143,8 @@ pub(crate) fn verify_signature(
         .collect();
     let signable = SignableRequest {
         method: &req.method,
-        path: &req.path,
-        query: &req.query,
+        path: req.path(),
+        query: req.query(),
         headers: &headers,
         body: &req.body,
     };

@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use super::routes::{error_response, Response};
+use super::http::Response;
+use super::wire::error_response;
 
 /// A failure the local endpoint produces on purpose, for one request.
 #[derive(Debug, Clone, PartialEq, Eq)]

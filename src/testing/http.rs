@@ -1,31 +1,63 @@
-//! Just enough HTTP/1.1 for the local endpoint: read one request with bounded sizes, write
-//! one response with a `Content-Length`.
+//! Just enough HTTP/1.1 for a test server: read one request with bounded sizes, write one
+//! response with a `Content-Length`. The local endpoint serves with it, and so do the
+//! integration tests' fake servers.
+//!
+//! A leaf of std alone (no `crate::` or `super::` path): `tests/common/fake.rs` compiles this
+//! very file as a module of its own (`#[path]`); `scripts/module_graph.py` checks that it
+//! stays so. For that reason its tests are in `http_tests.rs`, which only the library
+//! compiles.
 
 use std::io::{self, BufRead, Write};
 
-use time::OffsetDateTime;
-
 /// Largest request head accepted (request line and headers).
-const MAX_HEAD: usize = 64 * 1024;
+pub(crate) const MAX_HEAD: usize = 64 * 1024;
 /// Largest request body accepted.
 const MAX_BODY: usize = 1024 * 1024;
 
 /// One parsed request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Request {
-    pub method: String,
-    /// The raw target's path part, still percent-encoded.
-    pub path: String,
-    /// The raw query, without `?`, still percent-encoded.
-    pub query: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
+    pub(crate) method: String,
+    /// The request target as sent (`/path?query`, `host:port`, `http://host/path`), still
+    /// percent-encoded.
+    pub(crate) target: String,
+    /// The header lines in order, names as sent, values trimmed.
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Request {
-    pub(crate) fn header(&self, name: &str) -> Option<&str> {
-        crate::transport::find_header(&self.headers, name)
+    /// The target's path: all before the first `?`.
+    pub(crate) fn path(&self) -> &str {
+        self.target.split_once('?').map_or(&self.target, |(p, _)| p)
     }
+
+    /// The target's query: all after the first `?` (empty without one).
+    pub(crate) fn query(&self) -> &str {
+        self.target.split_once('?').map_or("", |(_, q)| q)
+    }
+
+    /// The first header of that name (case-insensitive).
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+}
+
+/// The value of the first header of that name (case-insensitive). (The same as the
+/// transport's, which this file cannot name.)
+pub(crate) fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// One answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Response {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
 }
 
 fn read_line<R: BufRead>(r: &mut R, budget: &mut usize) -> io::Result<Option<String>> {
@@ -67,7 +99,6 @@ pub(crate) fn read_request(r: &mut impl BufRead) -> io::Result<Option<Request>> 
     if !parts.next().is_some_and(|v| v.starts_with("HTTP/1.")) {
         return Err(bad("not HTTP/1.x"));
     }
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let mut headers = Vec::new();
     loop {
         let line = read_line(r, &mut budget)?.ok_or_else(|| bad("connection closed in the head"))?;
@@ -81,8 +112,7 @@ pub(crate) fn read_request(r: &mut impl BufRead) -> io::Result<Option<Request>> 
     }
     let mut req = Request {
         method,
-        path: path.to_owned(),
-        query: query.to_owned(),
+        target: target.to_owned(),
         headers,
         body: Vec::new(),
     };
@@ -129,88 +159,5 @@ fn reason(status: u16) -> &'static str {
         503 => "Service Unavailable",
         504 => "Gateway Timeout",
         _ => "Status",
-    }
-}
-
-/// An RFC 7231 date: `Sun, 06 Nov 1994 08:49:37 GMT`.
-pub(crate) fn http_date(t: OffsetDateTime) -> String {
-    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let t = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
-        DAYS[t.weekday().number_days_from_monday() as usize],
-        t.day(),
-        MONTHS[u8::from(t.month()) as usize - 1],
-        t.year(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_a_request_and_stops_at_eof() {
-        let raw = b"GET /v2/apis/a%20b/stages?maxResults=5 HTTP/1.1\r\nHost: x:1\r\nX-A:  v \r\n\r\nGET / HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi";
-        let mut r = io::BufReader::new(&raw[..]);
-        let a = read_request(&mut r).unwrap().unwrap();
-        assert_eq!(
-            (a.method.as_str(), a.path.as_str(), a.query.as_str()),
-            ("GET", "/v2/apis/a%20b/stages", "maxResults=5")
-        );
-        assert_eq!(a.header("x-a"), Some("v"));
-        let b = read_request(&mut r).unwrap().unwrap();
-        assert_eq!(b.body, b"hi");
-        assert!(read_request(&mut r).unwrap().is_none());
-    }
-
-    #[test]
-    fn rejects_garbage_and_oversized_heads() {
-        for raw in [
-            &b"GARBAGE\r\n\r\n"[..],
-            b"GET / SPDY\r\n\r\n",
-            b"GET / HTTP/1.1\r\nNoColon\r\n\r\n",
-            b"GET / HTTP/1.1\r\nHost: x",
-        ] {
-            assert!(read_request(&mut io::BufReader::new(raw)).is_err());
-        }
-        let big = format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(MAX_HEAD));
-        assert!(read_request(&mut io::BufReader::new(big.as_bytes())).is_err());
-    }
-
-    #[test]
-    fn a_head_of_the_bound_is_read_and_one_byte_more_is_not() {
-        let head = |len: usize| {
-            let fixed = "GET / HTTP/1.1\r\nX: \r\n\r\n".len();
-            format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(len - fixed))
-        };
-        assert_eq!(head(MAX_HEAD).len(), MAX_HEAD);
-        let req = read_request(&mut io::BufReader::new(head(MAX_HEAD).as_bytes()))
-            .unwrap()
-            .unwrap();
-        assert_eq!(req.header("x").map(str::len), Some(MAX_HEAD - 23));
-        let e = read_request(&mut io::BufReader::new(head(MAX_HEAD + 1).as_bytes())).unwrap_err();
-        assert_eq!(e.to_string(), "request head too large or cut short");
-        // Blank lines before the request line count against the bound too.
-        let padded = format!("{}{}", "\r\n".repeat(10), head(MAX_HEAD - 19));
-        assert_eq!(padded.len(), MAX_HEAD + 1);
-        let e = read_request(&mut io::BufReader::new(padded.as_bytes())).unwrap_err();
-        assert_eq!(e.to_string(), "request head too large or cut short");
-        assert_eq!(MAX_HEAD, 64 * 1024);
-    }
-}
-
-#[cfg(test)]
-mod date_tests {
-    #[test]
-    fn http_dates() {
-        let t = time::macros::datetime!(1994-11-06 08:49:37 UTC);
-        assert_eq!(super::http_date(t), "Sun, 06 Nov 1994 08:49:37 GMT");
     }
 }

@@ -5,16 +5,10 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use serde::Serialize;
 
-use super::http::Request;
-use super::server::{State, MAX_PAGE_SIZE};
+use super::http::{Request, Response};
+use super::state::{State, MAX_PAGE_SIZE};
+use super::wire::{error_response, json_response, query_param};
 use crate::encode::percent_decode;
-
-/// One answer.
-pub(crate) struct Response {
-    pub(crate) status: u16,
-    pub(crate) headers: Vec<(String, String)>,
-    pub(crate) body: Vec<u8>,
-}
 
 /// A page token the test asked for instead of the real one (`Some(None)`: no token).
 pub(crate) type TokenOverride = Option<Option<String>>;
@@ -34,14 +28,14 @@ pub(crate) fn route(state: &State, req: &Request, token_override: TokenOverride)
         if *method != req.method {
             continue;
         }
-        if let Some(labels) = match_path(pattern, &req.path) {
+        if let Some(labels) = match_path(pattern, req.path()) {
             return handler(state, req, &labels, token_override);
         }
     }
     error_response(
         404,
         "UnknownOperationException",
-        serde_json::json!({"message": format!("No operation matches {} {}", req.method, req.path)}),
+        serde_json::json!({"message": format!("No operation matches {} {}", req.method, req.path())}),
     )
 }
 
@@ -112,7 +106,7 @@ fn paged<T: Serialize>(
     token_override: TokenOverride,
     items: impl FnOnce(usize, usize) -> Vec<T>,
 ) -> Response {
-    let page_size = match query_param(&req.query, "maxResults") {
+    let page_size = match query_param(req.query(), "maxResults") {
         None => state.default_page_size as usize,
         Some(v) => match v.parse::<u32>() {
             Ok(n) if (1..=MAX_PAGE_SIZE).contains(&n) => n as usize,
@@ -125,7 +119,7 @@ fn paged<T: Serialize>(
             }
         },
     };
-    let start = match query_param(&req.query, "nextToken").filter(|t| !t.is_empty()) {
+    let start = match query_param(req.query(), "nextToken").filter(|t| !t.is_empty()) {
         None => 0,
         Some(t) => match parse_token(scope, &t).filter(|o| *o <= len) {
             Some(o) => o,
@@ -144,32 +138,6 @@ fn paged<T: Serialize>(
         None => (end < len).then(|| make_token(scope, end)),
     };
     json_response(&crate::Page::new(items(start, end), next_token))
-}
-
-fn json_response(value: &impl Serialize) -> Response {
-    Response {
-        status: 200,
-        headers: vec![("Content-Type".into(), "application/json".into())],
-        body: serde_json::to_vec(value).unwrap_or_default(),
-    }
-}
-
-pub(crate) fn error_response(status: u16, code: &str, body: serde_json::Value) -> Response {
-    Response {
-        status,
-        headers: vec![
-            ("Content-Type".into(), "application/json".into()),
-            ("x-amzn-ErrorType".into(), code.to_owned()),
-        ],
-        body: body.to_string().into_bytes(),
-    }
-}
-
-pub(crate) fn query_param(query: &str, name: &str) -> Option<String> {
-    query.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        (percent_decode(k) == name).then(|| percent_decode(v))
-    })
 }
 
 fn api_hash(scope: &str) -> u64 {

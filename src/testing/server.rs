@@ -1,7 +1,6 @@
 //! [`LocalApiGateway`]: an in-process fake of the service on 127.0.0.1: its state, the
 //! listener and connections, and what each request gets (fault, signature check, route).
 
-use std::collections::{BTreeMap, VecDeque};
 use std::io::{self, BufReader, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -12,119 +11,18 @@ use std::time::{Duration, Instant, SystemTime};
 use time::OffsetDateTime;
 
 use super::faults::{canned, Action, Fault};
-use super::http::{self, Request};
-use super::routes::{self, query_param, Response};
-use crate::transport::find_header;
-use crate::{Api, Client, Credentials, ProtocolType, Stage};
+use super::http::{self, Request, Response};
+use super::state::{ApiEntry, ApiStages, RecordedRequest, State, MAX_PAGE_SIZE};
+use super::wire::query_param;
+use super::{auth, routes};
+use crate::{Api, Client, Credentials, Stage};
 
-/// The largest `maxResults` the local endpoint accepts.
-pub const MAX_PAGE_SIZE: u32 = 500;
-/// The page size the local endpoint uses when a request gives no `maxResults`.
-pub const DEFAULT_PAGE_SIZE: u32 = 100;
 /// The most connections served at once, unless [`LocalApiGatewayBuilder::max_connections`]
 /// says otherwise: each has a thread and a socket of its own.
 pub const MAX_CONNECTIONS: usize = 64;
 /// How long a connection may wait for a request, and a request take to arrive, unless
 /// [`LocalApiGatewayBuilder::idle_timeout`] says otherwise.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// One request as the local endpoint received it. Its `Debug` hides the values of
-/// `authorization` and of every `*token` header.
-#[derive(Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RecordedRequest {
-    /// The method.
-    pub method: String,
-    /// The raw (percent-encoded) path.
-    pub path: String,
-    /// The raw query string, without `?`.
-    pub query: String,
-    /// The headers as received.
-    pub headers: Vec<(String, String)>,
-    /// The status the endpoint answered with (0 when it dropped the connection).
-    pub status: u16,
-}
-
-impl std::fmt::Debug for RecordedRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RecordedRequest")
-            .field("method", &self.method)
-            .field("path", &self.path)
-            .field("query", &self.query)
-            .field("headers", &crate::redact::RedactedHeaders(&self.headers))
-            .field("status", &self.status)
-            .finish()
-    }
-}
-
-impl RecordedRequest {
-    /// The value of a query parameter, percent-decoded.
-    pub fn query_param(&self, name: &str) -> Option<String> {
-        query_param(&self.query, name)
-    }
-
-    /// The first header of that name (case-insensitive).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        find_header(&self.headers, name)
-    }
-}
-
-/// The stages of one API: stored, or made on demand (for listings too large to hold).
-#[derive(Debug)]
-pub(crate) enum ApiStages {
-    Stored(Vec<Stage>),
-    Generated {
-        count: usize,
-        generate: fn(usize) -> Stage,
-    },
-}
-
-/// One API the endpoint serves: its record for GetApis, and its stages.
-#[derive(Debug)]
-pub(crate) struct ApiEntry {
-    pub(crate) api: Api,
-    pub(crate) stages: ApiStages,
-}
-
-impl ApiStages {
-    /// The stage of that name.
-    pub(crate) fn find(&self, name: &str) -> Option<Stage> {
-        match self {
-            Self::Stored(v) => v.iter().find(|s| s.stage_name == name).cloned(),
-            Self::Generated { count, generate } => (0..*count).map(generate).find(|s| s.stage_name == name),
-        }
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        match self {
-            Self::Stored(v) => v.len(),
-            Self::Generated { count, .. } => *count,
-        }
-    }
-
-    pub(crate) fn page(&self, start: usize, end: usize) -> std::borrow::Cow<'_, [Stage]> {
-        match self {
-            Self::Stored(v) => std::borrow::Cow::Borrowed(&v[start..end]),
-            Self::Generated { generate, .. } => std::borrow::Cow::Owned((start..end).map(generate).collect()),
-        }
-    }
-}
-
-#[derive(Debug)]
-pub(crate) struct State {
-    pub(crate) apis: BTreeMap<String, ApiEntry>,
-    credentials: Credentials,
-    region: String,
-    check_signatures: bool,
-    pub(crate) default_page_size: u32,
-    latency: Option<Duration>,
-    clock_offset_secs: i64,
-    faults: VecDeque<Fault>,
-    fail_every: Option<(usize, Fault)>,
-    requests: Vec<RecordedRequest>,
-    record_requests: bool,
-    request_count: usize,
-}
 
 /// Builds a [`LocalApiGateway`].
 #[derive(Debug)]
@@ -156,9 +54,9 @@ impl LocalApiGatewayBuilder {
     }
 
     /// Adds an HTTP API named as its id, with these stages (in this order).
-    pub fn api(self, api_id: impl Into<String>, stages: Vec<Stage>) -> Self {
-        let api_id = api_id.into();
-        self.api_with(Api::new(api_id.clone(), api_id, ProtocolType::Http), stages)
+    pub fn api(mut self, api_id: impl Into<String>, stages: Vec<Stage>) -> Self {
+        self.state.put_http_api(api_id.into(), ApiStages::Stored(stages));
+        self
     }
 
     /// Adds an API (its record as GetApis lists it; its `api_id` is its key) with these
@@ -183,14 +81,8 @@ impl LocalApiGatewayBuilder {
         count: usize,
         generate: fn(usize) -> Stage,
     ) -> Self {
-        let api_id = api_id.into();
-        self.state.apis.insert(
-            api_id.clone(),
-            ApiEntry {
-                api: Api::new(api_id.clone(), api_id, ProtocolType::Http),
-                stages: ApiStages::Generated { count, generate },
-            },
-        );
+        self.state
+            .put_http_api(api_id.into(), ApiStages::Generated { count, generate });
         self
     }
 
@@ -361,20 +253,7 @@ impl LocalApiGateway {
     /// A builder with no APIs, the default credentials and signature checks on.
     pub fn builder() -> LocalApiGatewayBuilder {
         LocalApiGatewayBuilder {
-            state: State {
-                apis: BTreeMap::new(),
-                credentials: Credentials::new("AKIDLOCAL", "local-secret-key", None::<String>),
-                region: "us-east-1".into(),
-                check_signatures: true,
-                default_page_size: DEFAULT_PAGE_SIZE,
-                latency: None,
-                clock_offset_secs: 0,
-                faults: VecDeque::new(),
-                fail_every: None,
-                requests: Vec::new(),
-                record_requests: true,
-                request_count: 0,
-            },
+            state: State::new(),
             limits: Limits {
                 max_connections: MAX_CONNECTIONS,
                 idle_timeout: IDLE_TIMEOUT,
@@ -418,14 +297,9 @@ impl LocalApiGateway {
 
     /// Adds (or replaces) an HTTP API named as its id, with these stages.
     pub fn put_api(&self, api_id: impl Into<String>, stages: Vec<Stage>) {
-        let api_id = api_id.into();
-        self.shared.state().apis.insert(
-            api_id.clone(),
-            ApiEntry {
-                api: Api::new(api_id.clone(), api_id, ProtocolType::Http),
-                stages: ApiStages::Stored(stages),
-            },
-        );
+        self.shared
+            .state()
+            .put_http_api(api_id.into(), ApiStages::Stored(stages));
     }
 
     /// Queues a fault for the next request that has none queued before it.
@@ -680,13 +554,13 @@ fn handle(shared: &Shared, req: &Request) -> (Action, Option<Duration>) {
             match &fault {
                 Some(Fault::Delay(d)) => delay = Some(*d),
                 Some(Fault::RepeatToken) => {
-                    token_override = Some(query_param(&req.query, "nextToken"));
+                    token_override = Some(query_param(req.query(), "nextToken"));
                 }
                 Some(Fault::NextToken(t)) => token_override = Some(Some(t.clone())),
                 _ => {}
             }
             let checked = if state.check_signatures {
-                super::auth::verify_signature(&state.credentials, &state.region, req, now)
+                auth::verify_signature(&state.credentials, &state.region, req, now)
             } else {
                 Ok(())
             };
@@ -696,9 +570,7 @@ fn handle(shared: &Shared, req: &Request) -> (Action, Option<Duration>) {
             };
             if matches!(fault, Some(Fault::TruncateBody)) && resp.status == 200 {
                 add_common_headers(&mut resp, &request_id, now);
-                if state.record_requests {
-                    record(&mut state, req, 200);
-                }
+                state.record(req, 200);
                 return (Action::Truncate(resp), None);
             }
             Action::Respond(resp)
@@ -707,29 +579,15 @@ fn handle(shared: &Shared, req: &Request) -> (Action, Option<Duration>) {
     let action = match action {
         Action::Respond(mut r) => {
             add_common_headers(&mut r, &request_id, now);
-            if state.record_requests {
-                record(&mut state, req, r.status);
-            }
+            state.record(req, r.status);
             Action::Respond(r)
         }
         other => {
-            if state.record_requests {
-                record(&mut state, req, 0);
-            }
+            state.record(req, 0);
             other
         }
     };
     (action, delay)
-}
-
-fn record(state: &mut State, req: &Request, status: u16) {
-    state.requests.push(RecordedRequest {
-        method: req.method.clone(),
-        path: req.path.clone(),
-        query: req.query.clone(),
-        headers: req.headers.clone(),
-        status,
-    });
 }
 
 fn add_common_headers(r: &mut Response, request_id: &str, now: OffsetDateTime) {
@@ -741,7 +599,7 @@ fn add_common_headers(r: &mut Response, request_id: &str, now: OffsetDateTime) {
     {
         r.headers.push(("x-amzn-RequestId".into(), request_id.to_owned()));
     }
-    r.headers.push(("Date".into(), http::http_date(now)));
+    r.headers.push(("Date".into(), crate::http_date::format(now)));
 }
 
 #[cfg(test)]

@@ -59,7 +59,7 @@ pub fn parse_text(data: &[u8]) {
     if let Ok(e) = Endpoint::parse(&text) {
         let _ = e.url("/v2/apis");
     }
-    let _ = crate::retry::parse_http_date(&text);
+    let _ = crate::http_date::parse(&text);
     let _ = crate::retry::retry_after(&text);
     let _ = crate::paginator::parse_resume_token(&text);
     let _ = crate::config::validate_region(&text);

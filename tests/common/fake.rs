@@ -4,12 +4,14 @@
 //! dropped.
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
+
+use super::http::{find_header, read_request, write_head};
 
 /// One request as received.
 #[derive(Debug, Clone)]
@@ -22,10 +24,7 @@ pub struct Req {
 
 impl Req {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        find_header(&self.headers, name)
     }
 }
 
@@ -38,37 +37,16 @@ pub struct FakeServer {
     thread: Option<JoinHandle<()>>,
 }
 
-fn read_req(stream: &mut TcpStream) -> Option<Req> {
+/// One request, read as the local endpoint reads them; `None` when none came in 5 s or it
+/// was not HTTP/1.x.
+fn read_req(stream: &TcpStream) -> Option<Req> {
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    let mut r = BufReader::new(stream.try_clone().ok()?);
-    let mut line = String::new();
-    r.read_line(&mut line).ok()?;
-    let mut parts = line.split_whitespace();
-    let method = parts.next()?.to_owned();
-    let target = parts.next()?.to_owned();
-    let mut headers = Vec::new();
-    loop {
-        let mut h = String::new();
-        r.read_line(&mut h).ok()?;
-        let h = h.trim_end();
-        if h.is_empty() {
-            break;
-        }
-        let (n, v) = h.split_once(':')?;
-        headers.push((n.trim().to_owned(), v.trim().to_owned()));
-    }
-    let len = headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.parse::<usize>().ok())
-        .unwrap_or(0);
-    let mut body = vec![0; len];
-    r.read_exact(&mut body).ok()?;
+    let req = read_request(&mut BufReader::new(stream)).ok()??;
     Some(Req {
-        method,
-        target,
-        headers,
-        body: String::from_utf8_lossy(&body).into_owned(),
+        method: req.method,
+        target: req.target,
+        headers: req.headers,
+        body: String::from_utf8_lossy(&req.body).into_owned(),
     })
 }
 
@@ -88,14 +66,12 @@ impl FakeServer {
                 let Ok(mut stream) = stream else { continue };
                 let (reqs, handler) = (Arc::clone(&reqs), Arc::clone(&handler));
                 std::thread::spawn(move || {
-                    let Some(req) = read_req(&mut stream) else { return };
+                    let Some(req) = read_req(&stream) else { return };
                     let (status, body) = handler(&req);
                     reqs.lock().unwrap().push(req);
-                    let _ = write!(
-                        stream,
-                        "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                        body.len()
-                    );
+                    let close = [("Connection".to_owned(), "close".to_owned())];
+                    let _ = write_head(&mut stream, status, &close, body.len())
+                        .and_then(|_| stream.write_all(body.as_bytes()));
                     // Close gracefully: stop writing, then drain what the client may still
                     // send (a chunked terminator, say). Closing a socket with unread input
                     // makes the kernel send a reset, which the client may see before the answer.

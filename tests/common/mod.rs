@@ -68,6 +68,9 @@ pub fn names(it: impl Iterator<Item = Result<Stage, Error>>) -> Result<Vec<Strin
 }
 
 pub mod fake;
+/// The local endpoint's HTTP/1.1 reader and writer, compiled here as they are.
+#[path = "../../src/testing/http.rs"]
+pub mod http;
 pub mod proxy;
 
 use std::path::PathBuf;

@@ -5,12 +5,14 @@
 //! instead. Reads are bounded by timeouts; it stops when dropped.
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
+
+use super::http::{find_header, read_request, Request};
 
 /// One request the proxy received.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,38 +56,6 @@ fn pipe(mut from: TcpStream, mut to: TcpStream) {
     let _ = to.shutdown(Shutdown::Write);
 }
 
-/// Header names and values.
-type Headers = Vec<(String, String)>;
-
-/// One request head: method, target, header lines.
-fn read_head(reader: &mut BufReader<TcpStream>) -> Option<(String, String, Headers)> {
-    let mut line = String::new();
-    if reader.read_line(&mut line).ok()? == 0 {
-        return None;
-    }
-    let mut parts = line.split_whitespace();
-    let (method, target) = (parts.next()?.to_owned(), parts.next()?.to_owned());
-    let mut headers = Vec::new();
-    loop {
-        let mut h = String::new();
-        reader.read_line(&mut h).ok()?;
-        let h = h.trim_end();
-        if h.is_empty() {
-            break;
-        }
-        let (n, v) = h.split_once(':')?;
-        headers.push((n.trim().to_owned(), v.trim().to_owned()));
-    }
-    Some((method, target, headers))
-}
-
-fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
-}
-
 /// The answer of a dripping proxy: a `200` head of exactly `bytes` bytes (at least 40).
 pub fn drip_answer(bytes: usize) -> Vec<u8> {
     let start = "HTTP/1.1 200 Connection established\r\nX-Drip: ";
@@ -99,7 +69,13 @@ fn serve(client: TcpStream, seen: &Mutex<Vec<Connect>>, mode: Mode, stop: &Atomi
     let mut reader = BufReader::new(client.try_clone().ok()?);
     let mut client = client;
     loop {
-        let (method, target, headers) = read_head(&mut reader)?;
+        // A CONNECT has no body: what follows its head stays in the reader, for the tunnel.
+        let Request {
+            method,
+            target,
+            headers,
+            body,
+        } = read_request(&mut reader).ok()??;
         let authority = if method == "CONNECT" {
             target.clone()
         } else {
@@ -109,7 +85,7 @@ fn serve(client: TcpStream, seen: &Mutex<Vec<Connect>>, mode: Mode, stop: &Atomi
         seen.lock().unwrap().push(Connect {
             method: method.clone(),
             target: authority.clone(),
-            authorization: header(&headers, "proxy-authorization").map(str::to_owned),
+            authorization: find_header(&headers, "proxy-authorization").map(str::to_owned),
         });
         if let Mode::Drip { every, bytes } = mode {
             for b in drip_answer(bytes) {
@@ -147,9 +123,6 @@ fn serve(client: TcpStream, seen: &Mutex<Vec<Connect>>, mode: Mode, stop: &Atomi
         // after answering, and the answer comes back until the server closes.
         let rest = target.strip_prefix("http://")?;
         let path = rest.find('/').map_or("/", |i| &rest[i..]);
-        let len: usize = header(&headers, "content-length").map_or(Some(0), |v| v.parse().ok())?;
-        let mut body = vec![0; len];
-        reader.read_exact(&mut body).ok()?;
         let mut out = format!("{method} {path} HTTP/1.1\r\n");
         for (n, v) in &headers {
             if !n.eq_ignore_ascii_case("proxy-authorization") && !n.eq_ignore_ascii_case("connection") {

@@ -1,22 +1,13 @@
-//! xorshift64*: small, seeded, dependency-free randomness, the same sequence on every
-//! machine, and byte mutations, for the generated and mutated inputs of the differential
-//! and no-panic tests.
+//! Seeded randomness for the generated and mutated inputs of the differential and no-panic
+//! tests: the crate's own xorshift64* (`src/rng.rs`, compiled here as it is), a few ways to
+//! draw from it, and byte mutations.
 
-pub struct Rng(pub u64);
+#[path = "../../src/rng.rs"]
+mod xorshift;
+
+pub(crate) use xorshift::Rng;
 
 impl Rng {
-    pub fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// A number below `n` (0 when `n` is 0).
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
     /// True `num` times in `den`.
     pub fn chance(&mut self, num: usize, den: usize) -> bool {
         self.below(den) < num

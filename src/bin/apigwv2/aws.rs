@@ -15,7 +15,10 @@ use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::{client_for, option_value, paging, printable, split_option, ClientOptions, TerminalSafe};
+use crate::cli::{
+    client_for, count, exit_for, option_value, paging, positive, report, split_option, ClientOptions,
+};
+use crate::output::{printable, TerminalSafe};
 
 /// One of the AWS CLI's commands.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -102,16 +105,14 @@ pub(crate) fn parse(cmd: Command, mut argv: impl Iterator<Item = String>) -> Res
             }
             "--max-items" if listing => {
                 let v = value("a number")?;
-                a.max_items = Some(v.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
-                    format!(
-                        "--max-items must be a whole number of at least 1, not {v:?} \
-                         (to list everything, leave --max-items out)"
-                    )
-                })?);
+                a.max_items = Some(
+                    count(&name, &v)
+                        .map_err(|e| format!("{e} (to list everything, leave --max-items out)"))?,
+                );
             }
             "--page-size" if listing => {
                 let v = value("a number")?;
-                a.page_size = Some(v.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                a.page_size = Some(positive(&v).ok_or_else(|| {
                     format!(
                         "--page-size must be a whole number from 1 to {}, not {v:?}",
                         u32::MAX
@@ -401,9 +402,9 @@ fn fail(cmd: Command, e: &Error) -> ExitCode {
             }
             eprintln!("{line}");
         }
-        (None, _) => eprintln!("apigwv2: {e}"),
+        (None, _) => eprintln!("{}", report(e)),
     }
-    crate::exit_for(e)
+    exit_for(e)
 }
 
 /// serde_json's pretty printer with Python's four-space indent, and the terminal-safe
