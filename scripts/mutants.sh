@@ -37,7 +37,7 @@ export APIGWV2_SIGV4_SUITE="$suite"
 quick="${MUTANTS_QUICK:-0}"
 if [ "$quick" = 1 ] || [ "${MUTANTS_IN_PLACE:-0}" = 1 ]; then
     # Reuse the target directory as the test step left it: same profile, same flags.
-    build_args=(--in-place --baseline=skip --timeout 120)
+    build_args=(--in-place --baseline=skip --timeout "${MUTANTS_TIMEOUT:-120}")
     [ "${MUTANTS_JOBS:-1}" = 1 ] || { echo "MUTANTS_QUICK mutates in place: one job only" >&2; exit 2; }
 else
     # A fresh copy per job, built once: no debug info, since every mutant rebuilds the crate
@@ -74,7 +74,7 @@ declare -A tests=(
     [all_stages]="concurrency operations"
     [queue]="concurrency"
     [operation]="operations pagination errors no_panic"
-    [transport]="transport trace_logs proxy tls hostile logging retries errors"
+    [transport]="transport trace_logs proxy tls"
     [proxy]="proxy hostile"
     [endpoint]="hostile operations"
     [providers]="credentials hostile logging"
