@@ -1098,6 +1098,45 @@ impl Http1 {
 mod tests {
     use super::*;
 
+    #[test]
+    fn ureq_errors_map_to_the_kinds_retries_decide_on() {
+        use ureq::Error as E;
+        let kind = |e: E| map_ureq_error(e, "connecting to h:1").kind;
+        let io = |k: io::ErrorKind, m: &str| E::Io(io::Error::new(k, m.to_owned()));
+        assert_eq!(kind(E::HostNotFound), Kind::Connect);
+        assert_eq!(kind(E::ConnectionFailed), Kind::Connect);
+        for k in [
+            io::ErrorKind::ConnectionRefused,
+            io::ErrorKind::HostUnreachable,
+            io::ErrorKind::NetworkUnreachable,
+            io::ErrorKind::AddrNotAvailable,
+        ] {
+            assert_eq!(kind(io(k, "no")), Kind::Connect, "{k:?}");
+        }
+        assert_eq!(
+            kind(io(
+                io::ErrorKind::InvalidData,
+                "invalid peer certificate: UnknownIssuer"
+            )),
+            Kind::Tls
+        );
+        assert_eq!(kind(io(io::ErrorKind::InvalidData, "corrupt message")), Kind::Io);
+        assert_eq!(kind(io(io::ErrorKind::TimedOut, "slow")), Kind::Timeout);
+        assert_eq!(kind(io(io::ErrorKind::WouldBlock, "slow")), Kind::Timeout);
+        assert_eq!(kind(io(io::ErrorKind::ConnectionReset, "reset")), Kind::Io);
+        assert_eq!(kind(E::Timeout(ureq::Timeout::Connect)), Kind::Timeout);
+        assert_eq!(kind(E::BadUri("x".into())), Kind::Protocol);
+        assert_eq!(kind(E::Tls("handshake")), Kind::Tls);
+        assert_eq!(kind(E::BodyExceedsLimit(1)), Kind::Other);
+        // A ureq error that TLS passed on inside an I/O error is that error.
+        let wrapped = E::Io(io::Error::other(E::Tls("inner")));
+        assert_eq!(kind(wrapped), Kind::Tls);
+        let wrapped = E::Io(io::Error::other(E::HostNotFound));
+        assert_eq!(kind(wrapped), Kind::Connect);
+        let e = map_ureq_error(E::HostNotFound, "connecting to h:1");
+        assert_eq!(e.message, format!("connecting to h:1: {}", E::HostNotFound));
+    }
+
     fn head(text: &str) -> Result<Head, TransportError> {
         parse_head(text.as_bytes())
     }
