@@ -288,11 +288,6 @@ impl Iterator for AllStages {
 
 impl std::iter::FusedIterator for AllStages {}
 
-/// Pages a worker may have handed over that the listing has not taken yet: with one, a
-/// worker fetches its API's next page while the page before is being yielded, and waits
-/// after that.
-const PAGES_AHEAD: usize = 1;
-
 /// What the workers and the listing share, under one lock.
 #[derive(Debug)]
 struct Shared {
@@ -308,8 +303,9 @@ struct State {
     /// Permits free: requests that may still start.
     free: usize,
     /// What each API's worker handed over and the listing has not taken yet, by the
-    /// API's index.
-    slots: HashMap<u64, VecDeque<Chunk>>,
+    /// API's index: at most one chunk per API. A worker fetches its API's next page while
+    /// the page before is being yielded, and then waits for it to be taken.
+    slots: HashMap<u64, Chunk>,
 }
 
 /// One hand-over from a worker, for one API.
@@ -394,16 +390,15 @@ impl Shared {
         Permit(self)
     }
 
-    /// A permit for the worker of API `index`, once fewer than [`PAGES_AHEAD`] of its
-    /// pages wait to be taken; `None` once the listing is stopped.
+    /// A permit for the worker of API `index`, once its last chunk was taken; `None`
+    /// once the listing is stopped.
     fn permit_to_fetch(&self, index: u64) -> Option<Permit<'_>> {
         let mut s = self.lock();
         loop {
             if s.stop {
                 return None;
             }
-            let waiting = s.slots.get(&index).map_or(0, VecDeque::len);
-            if s.free > 0 && waiting < PAGES_AHEAD {
+            if s.free > 0 && !s.slots.contains_key(&index) {
                 s.free -= 1;
                 return Some(Permit(self));
             }
@@ -411,27 +406,22 @@ impl Shared {
         }
     }
 
-    /// Hands a chunk of API `index` over to the listing.
+    /// Hands a chunk of API `index` over to the listing (its worker waited for the chunk
+    /// before to be taken).
     fn hand_over(&self, index: u64, chunk: Chunk) {
-        self.lock().slots.entry(index).or_default().push_back(chunk);
+        self.lock().slots.insert(index, chunk);
         self.changed.notify_all();
     }
 
-    /// The next chunk of API `index`, waiting for it. The API's slot goes with its last
-    /// chunk.
+    /// The next chunk of API `index`, waiting for it.
     fn take(&self, index: u64) -> Chunk {
         let mut s = self.lock();
         loop {
-            if let Some(slot) = s.slots.get_mut(&index) {
-                if let Some(chunk) = slot.pop_front() {
-                    if !matches!(chunk, Chunk::Page(_)) {
-                        s.slots.remove(&index);
-                    }
-                    drop(s);
-                    // The worker may fetch again.
-                    self.changed.notify_all();
-                    return chunk;
-                }
+            if let Some(chunk) = s.slots.remove(&index) {
+                drop(s);
+                // Its worker may fetch again.
+                self.changed.notify_all();
+                return chunk;
             }
             s = self.wait(s);
         }
@@ -440,10 +430,6 @@ impl Shared {
     fn stop(&self) {
         self.lock().stop = true;
         self.changed.notify_all();
-    }
-
-    fn stopped(&self) -> bool {
-        self.lock().stop
     }
 }
 
@@ -463,22 +449,20 @@ struct Meta {
     api_name: String,
     /// The APIs listing's resume token that points at this API.
     at: Option<String>,
-    /// The token its stages listing starts from (when resuming in its middle).
-    start: Option<String>,
+    /// Its stages listing starts from the starting token (the first API only).
+    resumed: bool,
 }
 
 /// Where the API being yielded stands, for its resume token.
 #[derive(Debug)]
 enum Place {
-    /// Nothing of it yielded yet.
-    Start,
-    /// `consumed` stages of this page yielded.
+    /// In this page, of which so many stages were yielded.
     InPage(PageTokens, usize),
     /// Its failure was yielded, with the resume token of the page that failed.
     Failed(Option<String>),
 }
 
-/// The API being yielded in parallel mode.
+/// The API being yielded in parallel mode, from its first chunk on.
 #[derive(Debug)]
 struct Yielding {
     meta: Meta,
@@ -488,8 +472,6 @@ struct Yielding {
     /// A stage was yielded or a starting token given: no resume token from its listing
     /// means it is complete (not that it is at its start).
     begun: bool,
-    /// Its last chunk was taken.
-    finished: bool,
 }
 
 /// The parallel side of [`AllStages`].
@@ -534,50 +516,63 @@ impl Parallel {
         apis: &mut Paginator<GetApisRequest>,
     ) -> Option<Result<ApiStage, Error>> {
         loop {
-            if let Some(cur) = &mut self.current {
-                if let Some(stage) = cur.stages.next() {
-                    if let Place::InPage(_, consumed) = &mut cur.place {
-                        *consumed += 1;
+            // The API whose next chunk to take, and whether it has begun.
+            let (meta, begun) = match self.current.take() {
+                Some(mut cur) => {
+                    if let Some(stage) = cur.stages.next() {
+                        if let Place::InPage(_, consumed) = &mut cur.place {
+                            *consumed += 1;
+                        }
+                        cur.begun = true;
+                        let item = ApiStage {
+                            api_id: cur.meta.api_id.clone(),
+                            api_name: cur.meta.api_name.clone(),
+                            stage,
+                        };
+                        self.current = Some(cur);
+                        return Some(Ok(item));
                     }
-                    cur.begun = true;
-                    return Some(Ok(ApiStage {
-                        api_id: cur.meta.api_id.clone(),
-                        api_name: cur.meta.api_name.clone(),
-                        stage,
+                    if matches!(cur.place, Place::Failed(_)) {
+                        // Its failure was its last chunk: on to the next API.
+                        continue;
+                    }
+                    (cur.meta, cur.begun)
+                }
+                None => {
+                    self.dispatch(client, page_size, apis);
+                    let Some(meta) = self.pending.pop_front() else {
+                        self.finish();
+                        return self.fatal.take().map(Err);
+                    };
+                    let resumed = meta.resumed;
+                    (meta, resumed)
+                }
+            };
+            match self.shared.take(meta.index) {
+                // Done (or without stages): on to the next API.
+                Chunk::End => {}
+                Chunk::Page(page) => {
+                    self.current = Some(Yielding {
+                        meta,
+                        stages: page.stages.into_iter(),
+                        place: Place::InPage(page.tokens, 0),
+                        begun,
+                    });
+                }
+                Chunk::Failed(error, resume) => {
+                    let api_id = meta.api_id.clone();
+                    self.current = Some(Yielding {
+                        meta,
+                        stages: Vec::new().into_iter(),
+                        place: Place::Failed(resume),
+                        begun,
+                    });
+                    return Some(Err(Error::InApi {
+                        api_id,
+                        source: Box::new(error),
                     }));
                 }
-                if !cur.finished {
-                    match self.shared.take(cur.meta.index) {
-                        Chunk::Page(page) => {
-                            cur.stages = page.stages.into_iter();
-                            cur.place = Place::InPage(page.tokens, 0);
-                        }
-                        Chunk::Failed(error, resume) => {
-                            cur.finished = true;
-                            cur.place = Place::Failed(resume);
-                            return Some(Err(Error::InApi {
-                                api_id: cur.meta.api_id.clone(),
-                                source: Box::new(error),
-                            }));
-                        }
-                        Chunk::End => cur.finished = true,
-                    }
-                    continue;
-                }
-                self.current = None;
             }
-            self.dispatch(client, page_size, apis);
-            let Some(meta) = self.pending.pop_front() else {
-                self.finish();
-                return self.fatal.take().map(Err);
-            };
-            self.current = Some(Yielding {
-                begun: meta.start.is_some(),
-                meta,
-                stages: Vec::new().into_iter(),
-                place: Place::Start,
-                finished: false,
-            });
         }
     }
 
@@ -606,7 +601,7 @@ impl Parallel {
                         api_id: api_id.clone(),
                         api_name: api.name,
                         at,
-                        start: starting_token.clone(),
+                        resumed: starting_token.is_some(),
                     };
                     let job = Job {
                         index,
@@ -662,7 +657,6 @@ impl Parallel {
         if let Some(cur) = &self.current {
             let at = cur.meta.at.as_deref();
             let stages = match &cur.place {
-                Place::Start => return Some(encode(at, cur.meta.start.as_deref())),
                 Place::InPage(tokens, consumed) => tokens.token_after(*consumed),
                 Place::Failed(resume) => resume.clone(),
             };
@@ -673,8 +667,10 @@ impl Parallel {
                 None => {}
             }
         }
+        // The next API has not begun: only the first API resumes from a starting token, and
+        // it is never behind another.
         if let Some(next) = self.pending.front() {
-            return Some(encode(next.at.as_deref(), next.start.as_deref()));
+            return Some(encode(next.at.as_deref(), None));
         }
         // `None` once the APIs listing is complete; after a failure to list the APIs, the
         // page that failed.
@@ -711,9 +707,6 @@ fn lost(resume: Option<String>) -> Chunk {
 /// request under a permit, until the job queue closes or the listing is stopped.
 fn worker(client: &Client, page_size: Option<u32>, jobs: &Receiver<Job>, shared: &Shared) {
     while let Ok(job) = jobs.recv() {
-        if shared.stopped() {
-            return;
-        }
         let index = job.index;
         // Where the API resumes after the pages handed over so far.
         let mut resume = job.starting_token.clone();

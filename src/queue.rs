@@ -205,6 +205,14 @@ mod tests {
         rx
     }
 
+    /// `rx.recv()`, failing the test if it blocks for [`STUCK`].
+    fn recv_within<T: Send + 'static>(rx: &Receiver<T>) -> Result<T, Disconnected<()>> {
+        let rx = rx.clone();
+        on_thread(move || rx.recv())
+            .recv_timeout(STUCK)
+            .expect("recv blocked")
+    }
+
     #[test]
     fn items_come_out_in_the_order_they_went_in() {
         let (tx, rx) = queue();
@@ -213,7 +221,11 @@ mod tests {
         tx2.send(2).unwrap();
         tx.send(3).unwrap();
         assert_eq!(
-            [rx.recv(), rx.recv(), rx.recv_timeout(Duration::ZERO).unwrap()],
+            [
+                recv_within(&rx),
+                recv_within(&rx),
+                rx.recv_timeout(Duration::ZERO).unwrap()
+            ],
             [Ok(1), Ok(2), Ok(3)]
         );
     }
@@ -226,15 +238,14 @@ mod tests {
         tx2.send(2).unwrap();
         drop(tx);
         // One sender is left: nothing queued is not a disconnection.
-        assert_eq!(rx.recv(), Ok(1));
-        assert_eq!(rx.recv(), Ok(2));
+        assert_eq!(recv_within(&rx), Ok(1));
+        assert_eq!(recv_within(&rx), Ok(2));
         assert_eq!(rx.recv_timeout(Duration::ZERO), None);
         tx2.send(3).unwrap();
         drop(tx2);
-        assert_eq!(rx.recv(), Ok(3));
-        assert_eq!(rx.recv(), Err(Disconnected(())));
+        assert_eq!(recv_within(&rx), Ok(3));
+        assert_eq!(recv_within(&rx), Err(Disconnected(())));
         assert_eq!(rx.recv_timeout(Duration::ZERO), Some(Err(Disconnected(()))));
-        assert_eq!(rx.clone().recv(), Err(Disconnected(())));
     }
 
     #[test]
@@ -246,7 +257,7 @@ mod tests {
         let rx3 = rx2.clone();
         drop(rx2);
         assert_eq!(tx.send(2), Ok(()));
-        assert_eq!(rx3.recv(), Ok(1));
+        assert_eq!(rx3.recv_timeout(Duration::ZERO), Some(Ok(1)));
         drop(rx3);
         assert_eq!(tx.send(3), Err(Disconnected(3)));
         assert_eq!(tx.clone().send(4), Err(Disconnected(4)));

@@ -69,6 +69,8 @@ enum Bad {
     Status500,
     /// Its `nextToken` is the one of the page before (for a stages page after the first).
     RepeatToken,
+    /// No stages, and the request's own token as `nextToken`.
+    EmptyRepeat,
     /// The transport panics.
     Panic,
 }
@@ -284,10 +286,17 @@ impl Fake {
                 let items = (start..end)
                     .map(|i| format!(r#"{{"stageName":"s{i}"}}"#))
                     .collect();
-                let next = if bad == Some(Bad::RepeatToken) {
-                    Some(format!("s{page}"))
-                } else {
-                    (end < api.stages).then(|| format!("s{}", page + 1))
+                let next = match bad {
+                    Some(Bad::RepeatToken) => Some(format!("s{page}")),
+                    Some(Bad::EmptyRepeat) => {
+                        let next = format!(r#","nextToken":"s{page}""#);
+                        return HttpResponse::new(
+                            200,
+                            vec![("content-type".into(), "application/json".into())],
+                            format!(r#"{{"items":[]{next}}}"#).into_bytes(),
+                        );
+                    }
+                    _ => (end < api.stages).then(|| format!("s{}", page + 1)),
                 };
                 (items, next)
             }
@@ -408,7 +417,15 @@ fn label(s: Result<ApiStage, Error>) -> String {
 /// Every item's label with the resume token right after it; the token before the first
 /// and after the end too.
 fn walk(client: &Client, p: usize) -> Vec<(String, Option<String>)> {
+    walk_from(client, p, None)
+}
+
+/// As [`walk`], from a starting token.
+fn walk_from(client: &Client, p: usize, token: Option<&str>) -> Vec<(String, Option<String>)> {
     let mut it = client.all_stages().parallelism(p);
+    if let Some(t) = token {
+        it = it.starting_token(t);
+    }
     let mut out = vec![("(start)".to_owned(), it.resume_token())];
     while let Some(item) = it.next() {
         out.push((label(item), it.resume_token()));
@@ -501,8 +518,8 @@ fn parallel_resume_tokens_are_the_sequential_ones_and_continue_exactly() {
 }
 
 /// APIs for the failure walks: pages of 2, 1 and 3; a failure on a later page, one at
-/// the first page, a repeated token after items, an API without stages; GetApis pages
-/// of 2 APIs.
+/// the first page, a repeated token after items, then one on an empty page, an API
+/// without stages; GetApis pages of 2 APIs.
 const FAILING: &[(&str, usize, usize)] = &[
     ("a", 3, 2),
     ("b", 5, 2),
@@ -511,6 +528,7 @@ const FAILING: &[(&str, usize, usize)] = &[
     ("e", 2, 2),
     ("f", 7, 3),
     ("g", 1, 1),
+    ("h", 6, 2),
 ];
 
 fn failing_faults(call: &Call) -> Option<Bad> {
@@ -518,6 +536,7 @@ fn failing_faults(call: &Call) -> Option<Bad> {
         Call::Stages(api, 1) if api == "b" => Some(Bad::Status500),
         Call::Stages(api, 0) if api == "e" => Some(Bad::Status500),
         Call::Stages(api, 1) if api == "d" => Some(Bad::RepeatToken),
+        Call::Stages(api, 2) if api == "h" => Some(Bad::EmptyRepeat),
         _ => None,
     }
 }
@@ -550,12 +569,38 @@ fn failures_come_in_their_place_with_the_sequential_resume_tokens() {
             "f/s5",
             "f/s6",
             "g/s0",
+            "h/s0",
+            "h/s1",
+            "h/s2",
+            "h/s3",
+            "h/ERROR repeated token",
             "(end)"
         ]
     );
     for p in [2, 3, 8] {
         assert_eq!(walk(&fake.client(), p), sequential, "parallelism {p}");
     }
+    // From every token of the walk, both modes walk alike too.
+    for (after, token) in &sequential {
+        let Some(token) = token.as_deref() else {
+            continue;
+        };
+        let from = walk_from(&fake.client(), 1, Some(token));
+        for p in [2, 3] {
+            assert_eq!(
+                walk_from(&fake.client(), p, Some(token)),
+                from,
+                "from after {after}, parallelism {p}"
+            );
+        }
+    }
+    // From h's third page (empty, and its token repeated): the failure at once, then the
+    // end, since h had begun.
+    let after_h3 = &sequential.iter().find(|(l, _)| l == "h/s3").unwrap().1;
+    let from = walk_from(&fake.client(), 1, after_h3.as_deref());
+    let got: Vec<&str> = from.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(got, ["(start)", "h/ERROR repeated token", "(end)"]);
+    assert_eq!(from[1].1, None);
     // After b's failure: b's second page; after d's repeated token: the next API (no
     // page to retry); after e's failure at its start: e's start.
     let clean = Fake::new(FAILING, 2);
@@ -701,16 +746,20 @@ fn a_worker_that_panics_fails_its_api_in_place_and_the_others_go_on() {
         (*call == Call::Stages("b".into(), 1)).then_some(Bad::Panic)
     });
     let client = fake.client();
-    let mut it = client.all_stages().parallelism(3);
-    let mut got = Vec::new();
-    let mut token = None;
-    while let Some(item) = it.next() {
-        let failed = item.is_err();
-        got.push(label(item));
-        if failed {
-            token = it.resume_token();
+    let listing = on_thread(move || {
+        let mut it = client.all_stages().parallelism(3);
+        let mut got = Vec::new();
+        let mut token = None;
+        while let Some(item) = it.next() {
+            let failed = item.is_err();
+            got.push(label(item));
+            if failed {
+                token = it.resume_token();
+            }
         }
-    }
+        (got, token)
+    });
+    let (got, token) = listing.recv_timeout(STUCK).expect("the listing never ended");
     assert_eq!(
         got,
         [
@@ -734,7 +783,6 @@ fn a_worker_that_panics_fails_its_api_in_place_and_the_others_go_on() {
             .starting_token(token.unwrap()),
     );
     assert_eq!(rest, ["b/s2", "b/s3", "b/s4", "b/s5", "c/s0", "c/s1", "c/s2"]);
-    drop(it);
     assert_eq!(fake.live_workers(), 0);
 }
 
@@ -761,6 +809,9 @@ fn exactly_parallelism_apis_are_dispatched_ahead_of_the_one_being_yielded() {
                 "parallelism {p}, item {c}"
             );
         }
+        // Twelve APIs dispatched, p workers.
+        #[cfg(target_os = "linux")]
+        assert_eq!(worker_threads(), p, "parallelism {p}");
         assert!(it.next().is_none());
         assert_eq!(fake.counts().apis_pages, 12);
         assert_eq!(fake.counts().requests, 24);
@@ -808,7 +859,9 @@ fn a_long_api_yields_its_first_stage_after_a_page_and_is_fetched_one_page_ahead(
     }
     assert_eq!(fake.no_request_for_a_while("long-0 is one page ahead"), 44);
     // Dropped: the workers are joined, and no request comes after.
-    drop(it);
+    on_thread(move || drop(it))
+        .recv_timeout(STUCK)
+        .expect("the drop never returned");
     assert_eq!(fake.live_workers(), 0);
     assert_eq!(fake.no_request_for_a_while("the listing was dropped"), 44);
 }

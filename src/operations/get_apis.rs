@@ -59,22 +59,16 @@ impl Client {
     /// [`Error::ApiName`] that lists the ids found.
     ///
     /// It reads the whole listing of APIs, keeping only the first match and the ids of the
-    /// others; a listing longer than [`MAX_APIS_SCANNED`] APIs (far more than an account
-    /// may have) is an [`Error::ListingTooLong`], sent before any further page is fetched.
+    /// others. A listing that goes on after [`MAX_APIS_SCANNED`] APIs (far more than an
+    /// account may have) is an [`Error::ListingTooLong`], without a request for the page
+    /// after them.
     pub fn api_by_name(&self, name: &str) -> Result<Api, Error> {
         let mut first = None;
         let mut api_ids = Vec::new();
         let mut matches = 0usize;
-        // One more than the limit, to tell a listing of exactly the limit from a longer one.
-        let listing = self.apis().max_items(MAX_APIS_SCANNED.saturating_add(1));
-        for (n, api) in listing.enumerate() {
+        let mut apis = self.apis().max_items(MAX_APIS_SCANNED);
+        for api in apis.by_ref() {
             let api = api?;
-            if n == MAX_APIS_SCANNED {
-                return Err(Error::ListingTooLong {
-                    operation: <GetApisRequest as Operation>::NAME,
-                    limit: MAX_APIS_SCANNED,
-                });
-            }
             if api.name != name {
                 continue;
             }
@@ -83,6 +77,13 @@ impl Client {
             if first.is_none() {
                 first = Some(api);
             }
+        }
+        // Stopped at the limit with more to list.
+        if apis.resume_token().is_some() {
+            return Err(Error::ListingTooLong {
+                operation: <GetApisRequest as Operation>::NAME,
+                limit: MAX_APIS_SCANNED,
+            });
         }
         match (matches, first) {
             (1, Some(api)) => Ok(api),
