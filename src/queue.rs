@@ -314,8 +314,14 @@ mod tests {
     #[test]
     fn recv_timeout_gives_none_when_the_time_passes_first() {
         let (tx, rx) = queue::<u32>();
-        assert_eq!(rx.recv_timeout(Duration::ZERO), None);
-        assert_eq!(rx.recv_timeout(Duration::from_millis(1)), None);
+        let rx2 = rx.clone();
+        let timed_out = on_thread(move || {
+            [
+                rx2.recv_timeout(Duration::ZERO),
+                rx2.recv_timeout(Duration::from_millis(1)),
+            ]
+        });
+        assert_eq!(timed_out.recv_timeout(STUCK), Ok([None, None]));
         tx.send(1).unwrap();
         assert_eq!(rx.recv_timeout(Duration::ZERO), Some(Ok(1)));
     }
