@@ -41,8 +41,25 @@ const WORKER_COMM: &str = "apigwv2-all-sta";
 /// test's listing would add to.
 static SERIAL: Mutex<()> = Mutex::new(());
 
-fn serial() -> MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|p| p.into_inner())
+/// Runs a test's body under [`SERIAL`], on a thread of its own, failing it if it has not
+/// ended after three times [`STUCK`]: a listing that hangs fails its test, and only its
+/// test (the lock is released).
+fn bounded(body: impl FnOnce() + Send + 'static) {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let (tx, rx) = mpsc::channel();
+    let test = std::thread::spawn(move || {
+        body();
+        let _ = tx.send(());
+    });
+    match rx.recv_timeout(3 * STUCK) {
+        Ok(()) => {}
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            if let Err(panic) = test.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("the test is stuck"),
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -487,65 +504,67 @@ fn gateway(n: usize) -> LocalApiGateway {
 
 #[test]
 fn any_parallelism_yields_what_the_sequential_listing_yields() {
-    let _serial = serial();
-    let gw = gateway(13);
-    let client = common::client(&gw);
-    let sequential = labels(client.all_stages().parallelism(1).page_size(2));
-    assert_eq!(sequential.len(), 18);
-    for p in [2, 3, 8, 32, 30_000] {
-        for page_size in [1, 2, 100] {
-            let got = labels(client.all_stages().parallelism(p).page_size(page_size));
-            assert_eq!(got, sequential, "parallelism {p}, page size {page_size}");
+    bounded(|| {
+        let gw = gateway(13);
+        let client = common::client(&gw);
+        let sequential = labels(client.all_stages().parallelism(1).page_size(2));
+        assert_eq!(sequential.len(), 18);
+        for p in [2, 3, 8, 32, 30_000] {
+            for page_size in [1, 2, 100] {
+                let got = labels(client.all_stages().parallelism(p).page_size(page_size));
+                assert_eq!(got, sequential, "parallelism {p}, page size {page_size}");
+            }
         }
-    }
+    });
 }
 
 #[test]
 fn parallel_resume_tokens_are_the_sequential_ones_and_continue_exactly() {
-    let _serial = serial();
-    let gw = gateway(9);
-    let client = common::client(&gw);
-    for page_size in [1, 2, 3] {
-        let all = labels(client.all_stages().parallelism(1).page_size(page_size));
-        assert_eq!(all.len(), 12);
-        for cut in 0..=all.len() {
-            let token_after = |p: usize| {
-                let mut it = client.all_stages().parallelism(p).page_size(page_size);
-                let head = labels(it.by_ref().take(cut));
-                assert_eq!(head, all[..cut], "parallelism {p}");
-                it.resume_token()
-            };
-            let token = token_after(1);
-            for p in [2, 3, 8] {
-                assert_eq!(
-                    token_after(p),
-                    token,
-                    "page size {page_size}, cut {cut}, parallelism {p}"
-                );
-            }
-            // Only a listing that has not begun has no token (after the last stage, it
-            // points at api-08, which has none).
-            let Some(token) = token else {
-                assert_eq!(cut, 0, "page size {page_size}: no token after {cut} stages");
-                continue;
-            };
-            assert_ne!(cut, 0, "a token before anything was consumed");
-            for p in [1, 4] {
-                let rest = labels(
-                    client
-                        .all_stages()
-                        .parallelism(p)
-                        .page_size(page_size)
-                        .starting_token(token.clone()),
-                );
-                assert_eq!(
-                    rest,
-                    all[cut..],
-                    "page size {page_size}, cut {cut}, resumed with {p}"
-                );
+    bounded(|| {
+        let gw = gateway(9);
+        let client = common::client(&gw);
+        for page_size in [1, 2, 3] {
+            let all = labels(client.all_stages().parallelism(1).page_size(page_size));
+            assert_eq!(all.len(), 12);
+            for cut in 0..=all.len() {
+                let token_after = |p: usize| {
+                    let mut it = client.all_stages().parallelism(p).page_size(page_size);
+                    let head = labels(it.by_ref().take(cut));
+                    assert_eq!(head, all[..cut], "parallelism {p}");
+                    it.resume_token()
+                };
+                let token = token_after(1);
+                for p in [2, 3, 8] {
+                    assert_eq!(
+                        token_after(p),
+                        token,
+                        "page size {page_size}, cut {cut}, parallelism {p}"
+                    );
+                }
+                // Only a listing that has not begun has no token (after the last stage, it
+                // points at api-08, which has none).
+                let Some(token) = token else {
+                    assert_eq!(cut, 0, "page size {page_size}: no token after {cut} stages");
+                    continue;
+                };
+                assert_ne!(cut, 0, "a token before anything was consumed");
+                for p in [1, 4] {
+                    let rest = labels(
+                        client
+                            .all_stages()
+                            .parallelism(p)
+                            .page_size(page_size)
+                            .starting_token(token.clone()),
+                    );
+                    assert_eq!(
+                        rest,
+                        all[cut..],
+                        "page size {page_size}, cut {cut}, resumed with {p}"
+                    );
+                }
             }
         }
-    }
+    });
 }
 
 /// APIs for the failure walks: pages of 2, 1 and 3; a failure on a later page, one at
@@ -574,81 +593,127 @@ fn failing_faults(call: &Call) -> Option<Bad> {
 
 #[test]
 fn failures_come_in_their_place_with_the_sequential_resume_tokens() {
-    let _serial = serial();
-    let fake = Fake::with_faults(FAILING, 2, failing_faults);
-    let sequential = walk(&fake.client(), 1);
-    let got: Vec<&str> = sequential.iter().map(|(l, _)| l.as_str()).collect();
-    assert_eq!(
-        got,
-        [
-            "(start)",
-            "a/s0",
-            "a/s1",
-            "a/s2",
-            "b/s0",
-            "b/s1",
-            "b/ERROR HTTP 500",
-            "d/s0",
-            "d/s1",
-            "d/ERROR repeated token",
-            "e/ERROR HTTP 500",
-            "f/s0",
-            "f/s1",
-            "f/s2",
-            "f/s3",
-            "f/s4",
-            "f/s5",
-            "f/s6",
-            "g/s0",
-            "h/s0",
-            "h/s1",
-            "h/s2",
-            "h/s3",
-            "h/ERROR repeated token",
-            "(end)"
-        ]
-    );
-    for p in [2, 3, 8] {
-        assert_eq!(walk(&fake.client(), p), sequential, "parallelism {p}");
-    }
-    // From every token of the walk, both modes walk alike too.
-    for (after, token) in &sequential {
-        let Some(token) = token.as_deref() else {
-            continue;
-        };
-        let from = walk_from(&fake.client(), 1, Some(token));
-        for p in [2, 3] {
-            assert_eq!(
-                walk_from(&fake.client(), p, Some(token)),
-                from,
-                "from after {after}, parallelism {p}"
-            );
+    bounded(|| {
+        let fake = Fake::with_faults(FAILING, 2, failing_faults);
+        let sequential = walk(&fake.client(), 1);
+        let got: Vec<&str> = sequential.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(
+            got,
+            [
+                "(start)",
+                "a/s0",
+                "a/s1",
+                "a/s2",
+                "b/s0",
+                "b/s1",
+                "b/ERROR HTTP 500",
+                "d/s0",
+                "d/s1",
+                "d/ERROR repeated token",
+                "e/ERROR HTTP 500",
+                "f/s0",
+                "f/s1",
+                "f/s2",
+                "f/s3",
+                "f/s4",
+                "f/s5",
+                "f/s6",
+                "g/s0",
+                "h/s0",
+                "h/s1",
+                "h/s2",
+                "h/s3",
+                "h/ERROR repeated token",
+                "(end)"
+            ]
+        );
+        for p in [2, 3, 8] {
+            assert_eq!(walk(&fake.client(), p), sequential, "parallelism {p}");
         }
-    }
-    // From h's third page (empty, and its token repeated): the failure at once, then the
-    // end, since h had begun.
-    let after_h3 = &sequential.iter().find(|(l, _)| l == "h/s3").unwrap().1;
-    let from = walk_from(&fake.client(), 1, after_h3.as_deref());
-    let got: Vec<&str> = from.iter().map(|(l, _)| l.as_str()).collect();
-    assert_eq!(got, ["(start)", "h/ERROR repeated token", "(end)"]);
-    assert_eq!(from[1].1, None);
-    // After b's failure: b's second page; after d's repeated token: the next API (no
-    // page to retry); after e's failure at its start: e's start.
-    let clean = Fake::new(FAILING, 2);
-    let all = labels(clean.client().all_stages().parallelism(1));
-    for (after, resumes_at) in [
-        ("b/ERROR HTTP 500", "b/s2"),
-        ("d/ERROR repeated token", "e/s0"),
-        ("e/ERROR HTTP 500", "e/s0"),
-    ] {
-        let token = sequential
-            .iter()
-            .find(|(l, _)| l == after)
-            .unwrap()
-            .1
-            .clone()
-            .unwrap();
-        let from = all.iter().position(|l| l == resumes_at).unwrap();
+        // From every token of the walk, both modes walk alike too.
+        for (after, token) in &sequential {
+            let Some(token) = token.as_deref() else {
+                continue;
+            };
+            let from = walk_from(&fake.client(), 1, Some(token));
+            for p in [2, 3] {
+                assert_eq!(
+                    walk_from(&fake.client(), p, Some(token)),
+                    from,
+                    "from after {after}, parallelism {p}"
+                );
+            }
+        }
+        // From h's third page (empty, and its token repeated): the failure at once, then the
+        // end, since h had begun.
+        let after_h3 = &sequential.iter().find(|(l, _)| l == "h/s3").unwrap().1;
+        let from = walk_from(&fake.client(), 1, after_h3.as_deref());
+        let got: Vec<&str> = from.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(got, ["(start)", "h/ERROR repeated token", "(end)"]);
+        assert_eq!(from[1].1, None);
+        // After b's failure: b's second page; after d's repeated token: the next API (no
+        // page to retry); after e's failure at its start: e's start.
+        let clean = Fake::new(FAILING, 2);
+        let all = labels(clean.client().all_stages().parallelism(1));
+        for (after, resumes_at) in [
+            ("b/ERROR HTTP 500", "b/s2"),
+            ("d/ERROR repeated token", "e/s0"),
+            ("e/ERROR HTTP 500", "e/s0"),
+        ] {
+            let token = sequential
+                .iter()
+                .find(|(l, _)| l == after)
+                .unwrap()
+                .1
+                .clone()
+                .unwrap();
+            let from = all.iter().position(|l| l == resumes_at).unwrap();
+            for p in [1, 3] {
+                let rest = labels(
+                    clean
+                        .client()
+                        .all_stages()
+                        .parallelism(p)
+                        .starting_token(token.clone()),
+                );
+                assert_eq!(rest, all[from..], "after {after}, parallelism {p}");
+            }
+        }
+    });
+}
+
+#[test]
+fn a_failure_to_list_the_apis_comes_after_the_apis_before_it_and_resumes_there() {
+    bounded(|| {
+        // The second GetApis page (APIs c and d) fails.
+        let fake = Fake::with_faults(FAILING, 2, |call| {
+            (*call == Call::Apis(1)).then_some(Bad::Status500)
+        });
+        let sequential = walk(&fake.client(), 1);
+        let got: Vec<&str> = sequential.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(
+            got,
+            [
+                "(start)",
+                "a/s0",
+                "a/s1",
+                "a/s2",
+                "b/s0",
+                "b/s1",
+                "b/s2",
+                "b/s3",
+                "b/s4",
+                "LISTING FAILED 500",
+                "(end)"
+            ]
+        );
+        for p in [2, 3, 8] {
+            assert_eq!(walk(&fake.client(), p), sequential, "parallelism {p}");
+        }
+        // The token after the failure is the failed page's: a working service continues there.
+        let token = sequential[9].1.clone().expect("a token at the failed page");
+        let clean = Fake::new(FAILING, 2);
+        let all = labels(clean.client().all_stages().parallelism(1));
         for p in [1, 3] {
             let rest = labels(
                 clean
@@ -657,53 +722,9 @@ fn failures_come_in_their_place_with_the_sequential_resume_tokens() {
                     .parallelism(p)
                     .starting_token(token.clone()),
             );
-            assert_eq!(rest, all[from..], "after {after}, parallelism {p}");
+            assert_eq!(rest, all[8..], "parallelism {p}");
         }
-    }
-}
-
-#[test]
-fn a_failure_to_list_the_apis_comes_after_the_apis_before_it_and_resumes_there() {
-    let _serial = serial();
-    // The second GetApis page (APIs c and d) fails.
-    let fake = Fake::with_faults(FAILING, 2, |call| {
-        (*call == Call::Apis(1)).then_some(Bad::Status500)
     });
-    let sequential = walk(&fake.client(), 1);
-    let got: Vec<&str> = sequential.iter().map(|(l, _)| l.as_str()).collect();
-    assert_eq!(
-        got,
-        [
-            "(start)",
-            "a/s0",
-            "a/s1",
-            "a/s2",
-            "b/s0",
-            "b/s1",
-            "b/s2",
-            "b/s3",
-            "b/s4",
-            "LISTING FAILED 500",
-            "(end)"
-        ]
-    );
-    for p in [2, 3, 8] {
-        assert_eq!(walk(&fake.client(), p), sequential, "parallelism {p}");
-    }
-    // The token after the failure is the failed page's: a working service continues there.
-    let token = sequential[9].1.clone().expect("a token at the failed page");
-    let clean = Fake::new(FAILING, 2);
-    let all = labels(clean.client().all_stages().parallelism(1));
-    for p in [1, 3] {
-        let rest = labels(
-            clean
-                .client()
-                .all_stages()
-                .parallelism(p)
-                .starting_token(token.clone()),
-        );
-        assert_eq!(rest, all[8..], "parallelism {p}");
-    }
 }
 
 /// A transport that answers 500 to every request for one API's stages.
@@ -728,93 +749,95 @@ impl Transport for FailOne {
 
 #[test]
 fn a_failing_api_is_reported_in_its_place_and_the_listing_goes_on() {
-    let _serial = serial();
-    let gw = gateway(9);
-    let ok_client = common::client(&gw);
-    let failing = gw
-        .client_builder()
-        .retry_config(RetryConfig::disabled())
-        .transport(FailOne {
-            inner: UreqTransport::default(),
-            path: "/v2/apis/api-02/stages".into(),
-        })
-        .build()
-        .unwrap();
-    let mut want = labels(ok_client.all_stages().parallelism(1));
-    want.retain(|l| !l.starts_with("api-02/s1"));
-    let i = want.iter().position(|l| l == "api-02/s0").unwrap();
-    want[i] = "api-02/ERROR HTTP 500".into();
-    for p in [1, 4] {
-        let mut it = failing.all_stages().parallelism(p);
-        let mut got = Vec::new();
-        let mut resume_after_error = None;
-        while let Some(item) = it.next() {
-            let is_error = item.is_err();
-            got.push(label(item));
-            if is_error {
-                resume_after_error = it.resume_token();
+    bounded(|| {
+        let gw = gateway(9);
+        let ok_client = common::client(&gw);
+        let failing = gw
+            .client_builder()
+            .retry_config(RetryConfig::disabled())
+            .transport(FailOne {
+                inner: UreqTransport::default(),
+                path: "/v2/apis/api-02/stages".into(),
+            })
+            .build()
+            .unwrap();
+        let mut want = labels(ok_client.all_stages().parallelism(1));
+        want.retain(|l| !l.starts_with("api-02/s1"));
+        let i = want.iter().position(|l| l == "api-02/s0").unwrap();
+        want[i] = "api-02/ERROR HTTP 500".into();
+        for p in [1, 4] {
+            let mut it = failing.all_stages().parallelism(p);
+            let mut got = Vec::new();
+            let mut resume_after_error = None;
+            while let Some(item) = it.next() {
+                let is_error = item.is_err();
+                got.push(label(item));
+                if is_error {
+                    resume_after_error = it.resume_token();
+                }
             }
+            assert_eq!(got, want, "parallelism {p}");
+            // The token taken right after the error retries that API, with a working client.
+            let retried = labels(
+                ok_client
+                    .all_stages()
+                    .parallelism(p)
+                    .starting_token(resume_after_error.unwrap())
+                    .take(2),
+            );
+            assert_eq!(retried, ["api-02/s0", "api-02/s1"], "parallelism {p}");
         }
-        assert_eq!(got, want, "parallelism {p}");
-        // The token taken right after the error retries that API, with a working client.
-        let retried = labels(
-            ok_client
-                .all_stages()
-                .parallelism(p)
-                .starting_token(resume_after_error.unwrap())
-                .take(2),
-        );
-        assert_eq!(retried, ["api-02/s0", "api-02/s1"], "parallelism {p}");
-    }
+    });
 }
 
 #[test]
 fn a_worker_that_panics_fails_its_api_in_place_and_the_others_go_on() {
-    let _serial = serial();
-    let apis = &[("a", 2, 1), ("b", 6, 2), ("c", 3, 1)];
-    // b's second page panics the transport, in the worker that prefetches it.
-    let fake = Fake::with_faults(apis, 3, |call| {
-        (*call == Call::Stages("b".into(), 1)).then_some(Bad::Panic)
-    });
-    let client = fake.client();
-    let listing = on_thread(move || {
-        let mut it = client.all_stages().parallelism(3);
-        let mut got = Vec::new();
-        let mut token = None;
-        while let Some(item) = it.next() {
-            let failed = item.is_err();
-            got.push(label(item));
-            if failed {
-                token = it.resume_token();
+    bounded(|| {
+        let apis = &[("a", 2, 1), ("b", 6, 2), ("c", 3, 1)];
+        // b's second page panics the transport, in the worker that prefetches it.
+        let fake = Fake::with_faults(apis, 3, |call| {
+            (*call == Call::Stages("b".into(), 1)).then_some(Bad::Panic)
+        });
+        let client = fake.client();
+        let listing = on_thread(move || {
+            let mut it = client.all_stages().parallelism(3);
+            let mut got = Vec::new();
+            let mut token = None;
+            while let Some(item) = it.next() {
+                let failed = item.is_err();
+                got.push(label(item));
+                if failed {
+                    token = it.resume_token();
+                }
             }
-        }
-        (got, token)
+            (got, token)
+        });
+        let (got, token) = listing.recv_timeout(STUCK).expect("the listing never ended");
+        assert_eq!(
+            got,
+            [
+                "a/s0",
+                "a/s1",
+                "b/s0",
+                "b/s1",
+                "b/ERROR the worker thread listing this API stopped",
+                "c/s0",
+                "c/s1",
+                "c/s2"
+            ]
+        );
+        // The token after the failure points after the last page handed over: b's second.
+        let clean = Fake::new(apis, 3);
+        let rest = labels(
+            clean
+                .client()
+                .all_stages()
+                .parallelism(1)
+                .starting_token(token.unwrap()),
+        );
+        assert_eq!(rest, ["b/s2", "b/s3", "b/s4", "b/s5", "c/s0", "c/s1", "c/s2"]);
+        assert_eq!(fake.live_workers(), 0);
     });
-    let (got, token) = listing.recv_timeout(STUCK).expect("the listing never ended");
-    assert_eq!(
-        got,
-        [
-            "a/s0",
-            "a/s1",
-            "b/s0",
-            "b/s1",
-            "b/ERROR the worker thread listing this API stopped",
-            "c/s0",
-            "c/s1",
-            "c/s2"
-        ]
-    );
-    // The token after the failure points after the last page handed over: b's second.
-    let clean = Fake::new(apis, 3);
-    let rest = labels(
-        clean
-            .client()
-            .all_stages()
-            .parallelism(1)
-            .starting_token(token.unwrap()),
-    );
-    assert_eq!(rest, ["b/s2", "b/s3", "b/s4", "b/s5", "c/s0", "c/s1", "c/s2"]);
-    assert_eq!(fake.live_workers(), 0);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -822,275 +845,284 @@ fn a_worker_that_panics_fails_its_api_in_place_and_the_others_go_on() {
 
 #[test]
 fn exactly_parallelism_apis_are_dispatched_ahead_of_the_one_being_yielded() {
-    let _serial = serial();
-    // One API per GetApis page: the listing's GetApis requests count the APIs it has
-    // sent to the workers, on the calling thread, so they are exact after each item.
-    let ids: Vec<String> = (0..12).map(|i| format!("api-{i:02}")).collect();
-    let apis: Vec<(&str, usize, usize)> = ids.iter().map(|id| (id.as_str(), 1, 1)).collect();
-    for p in [2, 3, 5] {
-        let fake = Fake::new(&apis, 1);
-        let client = fake.client();
-        #[cfg(target_os = "linux")]
-        let before = thread_ids();
-        let mut it = client.all_stages().parallelism(p);
-        for c in 1..=12 {
-            assert_eq!(label(it.next().unwrap()), format!("api-{:02}/s0", c - 1));
-            // While the c-th API is yielded, the p - 1 after it are fetched too.
-            assert_eq!(
-                fake.counts().apis_pages,
-                (c + p - 1).min(12),
-                "parallelism {p}, item {c}"
-            );
+    bounded(|| {
+        // One API per GetApis page: the listing's GetApis requests count the APIs it has
+        // sent to the workers, on the calling thread, so they are exact after each item.
+        let ids: Vec<String> = (0..12).map(|i| format!("api-{i:02}")).collect();
+        let apis: Vec<(&str, usize, usize)> = ids.iter().map(|id| (id.as_str(), 1, 1)).collect();
+        for p in [2, 3, 5] {
+            let fake = Fake::new(&apis, 1);
+            let client = fake.client();
+            #[cfg(target_os = "linux")]
+            let before = thread_ids();
+            let mut it = client.all_stages().parallelism(p);
+            for c in 1..=12 {
+                assert_eq!(label(it.next().unwrap()), format!("api-{:02}/s0", c - 1));
+                // While the c-th API is yielded, the p - 1 after it are fetched too.
+                assert_eq!(
+                    fake.counts().apis_pages,
+                    (c + p - 1).min(12),
+                    "parallelism {p}, item {c}"
+                );
+            }
+            // Twelve APIs dispatched, p workers (some may not have run yet).
+            #[cfg(target_os = "linux")]
+            assert_eq!(workers_started_since(&before), p, "parallelism {p}");
+            assert!(it.next().is_none());
+            assert_eq!(fake.counts().apis_pages, 12);
+            assert_eq!(fake.counts().requests, 24);
         }
-        // Twelve APIs dispatched, p workers (some may not have run yet).
-        #[cfg(target_os = "linux")]
-        assert_eq!(workers_started_since(&before), p, "parallelism {p}");
-        assert!(it.next().is_none());
-        assert_eq!(fake.counts().apis_pages, 12);
-        assert_eq!(fake.counts().requests, 24);
-    }
+    });
 }
 
 #[test]
 fn a_long_api_yields_its_first_stage_after_a_page_and_is_fetched_one_page_ahead() {
-    let _serial = serial();
-    let fake = Fake::new(
-        &[("long-0", LONG, 1), ("long-1", LONG, 1), ("long-2", LONG, 1)],
-        3,
-    );
-    let client = fake.client();
-    let mut it = client.all_stages().parallelism(8);
-    assert_eq!(label(it.next().unwrap()), "long-0/s0");
-    // One GetApis page, and at most two pages of each API (its first and the next).
-    {
-        let c = fake.counts();
-        assert!(
-            c.pages_of("long-0") <= 2,
-            "{} pages for the first stage",
-            c.pages_of("long-0")
+    bounded(|| {
+        let fake = Fake::new(
+            &[("long-0", LONG, 1), ("long-1", LONG, 1), ("long-2", LONG, 1)],
+            3,
         );
-        assert!(
-            c.requests <= 1 + 2 + 1 + 1,
-            "{} requests for the first stage",
-            c.requests
-        );
-    }
-    // The API being yielded is fetched one page ahead, the others wait with one page.
-    fake.until("the first page of every API and long-0's second", |c| {
-        c.pages_of("long-0") == 2 && c.pages_of("long-1") == 1 && c.pages_of("long-2") == 1
+        let client = fake.client();
+        let mut it = client.all_stages().parallelism(8);
+        assert_eq!(label(it.next().unwrap()), "long-0/s0");
+        // One GetApis page, and at most two pages of each API (its first and the next).
+        {
+            let c = fake.counts();
+            assert!(
+                c.pages_of("long-0") <= 2,
+                "{} pages for the first stage",
+                c.pages_of("long-0")
+            );
+            assert!(
+                c.requests <= 1 + 2 + 1 + 1,
+                "{} requests for the first stage",
+                c.requests
+            );
+        }
+        // The API being yielded is fetched one page ahead, the others wait with one page.
+        fake.until("the first page of every API and long-0's second", |c| {
+            c.pages_of("long-0") == 2 && c.pages_of("long-1") == 1 && c.pages_of("long-2") == 1
+        });
+        assert_eq!(fake.no_request_for_a_while("every worker has its page"), 5);
+        for k in 2..=40 {
+            assert_eq!(label(it.next().unwrap()), format!("long-0/s{}", k - 1));
+            fake.until("the next page of long-0", |c| c.pages_of("long-0") == k + 1);
+            let c = fake.counts();
+            assert_eq!(
+                (c.pages_of("long-1"), c.pages_of("long-2")),
+                (1, 1),
+                "after {k} stages"
+            );
+        }
+        assert_eq!(fake.no_request_for_a_while("long-0 is one page ahead"), 44);
+        // Dropped: the workers are joined, and no request comes after.
+        on_thread(move || drop(it))
+            .recv_timeout(STUCK)
+            .expect("the drop never returned");
+        assert_eq!(fake.live_workers(), 0);
+        assert_eq!(fake.no_request_for_a_while("the listing was dropped"), 44);
     });
-    assert_eq!(fake.no_request_for_a_while("every worker has its page"), 5);
-    for k in 2..=40 {
-        assert_eq!(label(it.next().unwrap()), format!("long-0/s{}", k - 1));
-        fake.until("the next page of long-0", |c| c.pages_of("long-0") == k + 1);
-        let c = fake.counts();
-        assert_eq!(
-            (c.pages_of("long-1"), c.pages_of("long-2")),
-            (1, 1),
-            "after {k} stages"
-        );
-    }
-    assert_eq!(fake.no_request_for_a_while("long-0 is one page ahead"), 44);
-    // Dropped: the workers are joined, and no request comes after.
-    on_thread(move || drop(it))
-        .recv_timeout(STUCK)
-        .expect("the drop never returned");
-    assert_eq!(fake.live_workers(), 0);
-    assert_eq!(fake.no_request_for_a_while("the listing was dropped"), 44);
 }
 
 #[test]
 fn the_first_stage_with_a_limit_of_one_returns_at_once_and_resumes_exactly() {
-    let _serial = serial();
-    // What `apigwv2 --all-apis --max-items 1` does, against endless-looking APIs.
-    let fake = Fake::new(&[("long-0", LONG, 1), ("long-1", LONG, 1)], 2);
-    let client = fake.client();
-    let done = on_thread(move || {
-        let mut it = client.all_stages();
-        let first = it.next().map(label);
-        (first, it.resume_token())
+    bounded(|| {
+        // What `apigwv2 --all-apis --max-items 1` does, against endless-looking APIs.
+        let fake = Fake::new(&[("long-0", LONG, 1), ("long-1", LONG, 1)], 2);
+        let client = fake.client();
+        let done = on_thread(move || {
+            let mut it = client.all_stages();
+            let first = it.next().map(label);
+            (first, it.resume_token())
+        });
+        let (first, token) = done.recv_timeout(STUCK).expect("the listing never returned");
+        assert_eq!(first.as_deref(), Some("long-0/s0"));
+        assert!(
+            fake.counts().requests <= 1 + 2 + 1,
+            "{} requests",
+            fake.counts().requests
+        );
+        assert_eq!(fake.live_workers(), 0);
+        let next = labels(fake.client().all_stages().starting_token(token.unwrap()).take(2));
+        assert_eq!(next, ["long-0/s1", "long-0/s2"]);
     });
-    let (first, token) = done.recv_timeout(STUCK).expect("the listing never returned");
-    assert_eq!(first.as_deref(), Some("long-0/s0"));
-    assert!(
-        fake.counts().requests <= 1 + 2 + 1,
-        "{} requests",
-        fake.counts().requests
-    );
-    assert_eq!(fake.live_workers(), 0);
-    let next = labels(fake.client().all_stages().starting_token(token.unwrap()).take(2));
-    assert_eq!(next, ["long-0/s1", "long-0/s2"]);
 }
 
 #[test]
 fn dropping_the_listing_waits_for_a_request_in_flight_then_nothing_is_sent() {
-    let _serial = serial();
-    let fake = Fake::new(&[("short", 2, 2), ("long-1", LONG, 1), ("long-2", LONG, 1)], 3);
-    fake.hold(|call| *call == Call::Stages("long-1".into(), 0));
-    let client = fake.client();
-    let mut it = client.all_stages().parallelism(4);
-    assert_eq!(label(it.next().unwrap()), "short/s0");
-    fake.until("long-1's first page held and long-2's answered", |c| {
-        c.held == 1 && c.pages_of("long-2") == 1 && c.in_flight == 1
+    bounded(|| {
+        let fake = Fake::new(&[("short", 2, 2), ("long-1", LONG, 1), ("long-2", LONG, 1)], 3);
+        fake.hold(|call| *call == Call::Stages("long-1".into(), 0));
+        let client = fake.client();
+        let mut it = client.all_stages().parallelism(4);
+        assert_eq!(label(it.next().unwrap()), "short/s0");
+        fake.until("long-1's first page held and long-2's answered", |c| {
+            c.held == 1 && c.pages_of("long-2") == 1 && c.in_flight == 1
+        });
+        let dropped = on_thread(move || drop(it));
+        // The drop waits for the held request...
+        assert_eq!(
+            dropped.recv_timeout(QUIET),
+            Err(mpsc::RecvTimeoutError::Timeout),
+            "the drop returned while a worker was in a request"
+        );
+        fake.release();
+        dropped.recv_timeout(STUCK).expect("the drop never returned");
+        // ... and then no worker is left, and that worker sent nothing more.
+        assert_eq!(fake.live_workers(), 0);
+        let c = fake.counts();
+        assert_eq!(
+            (
+                c.apis_pages,
+                c.pages_of("short"),
+                c.pages_of("long-1"),
+                c.pages_of("long-2")
+            ),
+            (1, 1, 1, 1)
+        );
+        drop(c);
+        assert_eq!(fake.no_request_for_a_while("after the drop"), 4);
     });
-    let dropped = on_thread(move || drop(it));
-    // The drop waits for the held request...
-    assert_eq!(
-        dropped.recv_timeout(QUIET),
-        Err(mpsc::RecvTimeoutError::Timeout),
-        "the drop returned while a worker was in a request"
-    );
-    fake.release();
-    dropped.recv_timeout(STUCK).expect("the drop never returned");
-    // ... and then no worker is left, and that worker sent nothing more.
-    assert_eq!(fake.live_workers(), 0);
-    let c = fake.counts();
-    assert_eq!(
-        (
-            c.apis_pages,
-            c.pages_of("short"),
-            c.pages_of("long-1"),
-            c.pages_of("long-2")
-        ),
-        (1, 1, 1, 1)
-    );
-    drop(c);
-    assert_eq!(fake.no_request_for_a_while("after the drop"), 4);
 }
 
 #[test]
 fn take_one_then_drop_costs_a_bounded_number_of_requests_each_time() {
-    let _serial = serial();
-    let mut b = LocalApiGateway::builder();
-    for i in 0..20 {
-        b = b.api(format!("api-{i:02}"), common::numbered(30));
-    }
-    let gw = b.start().unwrap();
-    let client = common::client(&gw);
-    for round in 0..30 {
-        let before = gw.request_count();
-        let mut it = client.all_stages().parallelism(8).page_size(1);
-        assert_eq!(label(it.next().unwrap()), "api-00/stage-0000");
-        drop(it);
-        // At most: 8 GetApis pages of one API, the first API's first two pages, and the
-        // first page of the 7 others.
-        let cost = gw.request_count() - before;
-        assert!(cost <= 8 + 2 + 7, "round {round}: {cost} requests");
-    }
-    #[cfg(target_os = "linux")]
-    until_no_worker_thread();
+    bounded(|| {
+        let mut b = LocalApiGateway::builder();
+        for i in 0..20 {
+            b = b.api(format!("api-{i:02}"), common::numbered(30));
+        }
+        let gw = b.start().unwrap();
+        let client = common::client(&gw);
+        for round in 0..30 {
+            let before = gw.request_count();
+            let mut it = client.all_stages().parallelism(8).page_size(1);
+            assert_eq!(label(it.next().unwrap()), "api-00/stage-0000");
+            drop(it);
+            // At most: 8 GetApis pages of one API, the first API's first two pages, and the
+            // first page of the 7 others.
+            let cost = gw.request_count() - before;
+            assert!(cost <= 8 + 2 + 7, "round {round}: {cost} requests");
+        }
+        #[cfg(target_os = "linux")]
+        until_no_worker_thread();
+    });
 }
 
 #[test]
 fn never_more_requests_in_flight_than_the_setting_and_exactly_that_many_when_held() {
-    let _serial = serial();
-    for p in [2, 4] {
-        let fake = Fake::uniform(10, 3, 1);
-        let want = labels(fake.client().all_stages().parallelism(1));
-        let baseline = fake.counts().requests;
-        fake.hold(Call::is_stages);
-        let client = fake.client();
-        let listing = on_thread(move || labels(client.all_stages().parallelism(p)));
-        fake.until("every permit in a held request", |c| c.held == p);
-        fake.no_request_for_a_while("all permits are taken");
-        #[cfg(target_os = "linux")]
-        assert_eq!(worker_threads(), p, "parallelism {p}");
-        fake.release();
-        let got = listing.recv_timeout(STUCK).expect("the listing never ended");
-        assert_eq!(got, want, "parallelism {p}");
-        let c = fake.counts();
-        assert_eq!(c.max_in_flight, p, "parallelism {p}");
-        assert_eq!(c.requests, 2 * baseline, "parallelism {p}");
-        drop(c);
-        assert_eq!(fake.live_workers(), 0);
-    }
+    bounded(|| {
+        for p in [2, 4] {
+            let fake = Fake::uniform(10, 3, 1);
+            let want = labels(fake.client().all_stages().parallelism(1));
+            let baseline = fake.counts().requests;
+            fake.hold(Call::is_stages);
+            let client = fake.client();
+            let listing = on_thread(move || labels(client.all_stages().parallelism(p)));
+            fake.until("every permit in a held request", |c| c.held == p);
+            fake.no_request_for_a_while("all permits are taken");
+            #[cfg(target_os = "linux")]
+            assert_eq!(worker_threads(), p, "parallelism {p}");
+            fake.release();
+            let got = listing.recv_timeout(STUCK).expect("the listing never ended");
+            assert_eq!(got, want, "parallelism {p}");
+            let c = fake.counts();
+            assert_eq!(c.max_in_flight, p, "parallelism {p}");
+            assert_eq!(c.requests, 2 * baseline, "parallelism {p}");
+            drop(c);
+            assert_eq!(fake.live_workers(), 0);
+        }
+    });
 }
 
 #[test]
 fn parallelism_is_capped_and_no_more_workers_start_than_there_are_apis() {
-    let _serial = serial();
-    assert_eq!(MAX_PARALLELISM, 64);
-    // Three APIs: three workers, however large the setting.
-    let fake = Fake::uniform(3, 2, 1);
-    fake.hold(Call::is_stages);
-    let client = fake.client();
-    let listing = on_thread(move || labels(client.all_stages().parallelism(30_000)));
-    fake.until("one held request per API", |c| c.held == 3);
-    fake.no_request_for_a_while("one worker per API");
-    #[cfg(target_os = "linux")]
-    assert_eq!(worker_threads(), 3);
-    fake.release();
-    assert_eq!(listing.recv_timeout(STUCK).expect("never ended").len(), 6);
-    assert_eq!(fake.counts().max_in_flight, 3);
-    // A hundred APIs: 64 workers and requests in flight at most.
-    let fake = Fake::uniform(100, 1, 1);
-    fake.hold(Call::is_stages);
-    let client = fake.client();
-    let listing = on_thread(move || labels(client.all_stages().parallelism(usize::MAX)));
-    fake.until("64 held requests", |c| c.held == 64);
-    fake.no_request_for_a_while("64 is the cap");
-    #[cfg(target_os = "linux")]
-    assert_eq!(worker_threads(), 64);
-    fake.release();
-    assert_eq!(listing.recv_timeout(STUCK).expect("never ended").len(), 100);
-    assert_eq!(fake.counts().max_in_flight, 64);
-    assert_eq!(fake.live_workers(), 0);
+    bounded(|| {
+        assert_eq!(MAX_PARALLELISM, 64);
+        // Three APIs: three workers, however large the setting.
+        let fake = Fake::uniform(3, 2, 1);
+        fake.hold(Call::is_stages);
+        let client = fake.client();
+        let listing = on_thread(move || labels(client.all_stages().parallelism(30_000)));
+        fake.until("one held request per API", |c| c.held == 3);
+        fake.no_request_for_a_while("one worker per API");
+        #[cfg(target_os = "linux")]
+        assert_eq!(worker_threads(), 3);
+        fake.release();
+        assert_eq!(listing.recv_timeout(STUCK).expect("never ended").len(), 6);
+        assert_eq!(fake.counts().max_in_flight, 3);
+        // A hundred APIs: 64 workers and requests in flight at most.
+        let fake = Fake::uniform(100, 1, 1);
+        fake.hold(Call::is_stages);
+        let client = fake.client();
+        let listing = on_thread(move || labels(client.all_stages().parallelism(usize::MAX)));
+        fake.until("64 held requests", |c| c.held == 64);
+        fake.no_request_for_a_while("64 is the cap");
+        #[cfg(target_os = "linux")]
+        assert_eq!(worker_threads(), 64);
+        fake.release();
+        assert_eq!(listing.recv_timeout(STUCK).expect("never ended").len(), 100);
+        assert_eq!(fake.counts().max_in_flight, 64);
+        assert_eq!(fake.live_workers(), 0);
+    });
 }
 
 #[test]
 fn no_worker_is_left_once_the_listing_ends() {
-    let _serial = serial();
-    for p in [2, 4, 8] {
-        // More APIs than workers, and an idle worker for each API at the end.
-        let fake = Fake::uniform(12, 2, 1);
+    bounded(|| {
+        for p in [2, 4, 8] {
+            // More APIs than workers, and an idle worker for each API at the end.
+            let fake = Fake::uniform(12, 2, 1);
+            let client = fake.client();
+            let listing = on_thread(move || {
+                let mut it = client.all_stages().parallelism(p);
+                let n = it.by_ref().count();
+                // Ended, not dropped: the workers must be gone already.
+                (n, it)
+            });
+            let (n, it) = listing.recv_timeout(STUCK).expect("the listing never ended");
+            assert_eq!(n, 24);
+            assert_eq!(fake.live_workers(), 0, "parallelism {p}");
+            #[cfg(target_os = "linux")]
+            until_no_worker_thread();
+            drop(it);
+        }
+        // A failure to list the APIs ends the listing too.
+        let fake = Fake::with_faults(FAILING, 2, |call| {
+            (*call == Call::Apis(2)).then_some(Bad::Status500)
+        });
         let client = fake.client();
         let listing = on_thread(move || {
-            let mut it = client.all_stages().parallelism(p);
-            let n = it.by_ref().count();
-            // Ended, not dropped: the workers must be gone already.
-            (n, it)
+            let mut it = client.all_stages().parallelism(3);
+            let got = labels(it.by_ref());
+            (got, it)
         });
-        let (n, it) = listing.recv_timeout(STUCK).expect("the listing never ended");
-        assert_eq!(n, 24);
-        assert_eq!(fake.live_workers(), 0, "parallelism {p}");
+        let (got, it) = listing.recv_timeout(STUCK).expect("the listing never ended");
+        assert_eq!(got.last().map(String::as_str), Some("LISTING FAILED 500"));
+        assert_eq!(fake.live_workers(), 0);
         #[cfg(target_os = "linux")]
         until_no_worker_thread();
         drop(it);
-    }
-    // A failure to list the APIs ends the listing too.
-    let fake = Fake::with_faults(FAILING, 2, |call| {
-        (*call == Call::Apis(2)).then_some(Bad::Status500)
     });
-    let client = fake.client();
-    let listing = on_thread(move || {
-        let mut it = client.all_stages().parallelism(3);
-        let got = labels(it.by_ref());
-        (got, it)
-    });
-    let (got, it) = listing.recv_timeout(STUCK).expect("the listing never ended");
-    assert_eq!(got.last().map(String::as_str), Some("LISTING FAILED 500"));
-    assert_eq!(fake.live_workers(), 0);
-    #[cfg(target_os = "linux")]
-    until_no_worker_thread();
-    drop(it);
 }
 
 #[test]
 fn throttling_every_fourth_request_loses_and_repeats_nothing() {
-    let _serial = serial();
-    let gw = gateway(40);
-    let want = labels(common::client(&gw).all_stages().parallelism(1));
-    gw.fail_every(4, Fault::Throttle);
-    let sleeper = RecordingSleeper::new();
-    // Workers' requests interleave, so a retry can land on another 4th request: allow
-    // enough attempts that a call fails only if 12 in a row do (about 4^-12).
-    let client: Client = gw
-        .client_builder()
-        .retry_config(RetryConfig::default().max_attempts(12))
-        .sleeper(sleeper.clone())
-        .build()
-        .unwrap();
-    let got = labels(client.all_stages().parallelism(8).page_size(2));
-    assert_eq!(got, want);
-    assert!(!sleeper.sleeps().is_empty(), "no request was throttled");
+    bounded(|| {
+        let gw = gateway(40);
+        let want = labels(common::client(&gw).all_stages().parallelism(1));
+        gw.fail_every(4, Fault::Throttle);
+        let sleeper = RecordingSleeper::new();
+        // Workers' requests interleave, so a retry can land on another 4th request: allow
+        // enough attempts that a call fails only if 12 in a row do (about 4^-12).
+        let client: Client = gw
+            .client_builder()
+            .retry_config(RetryConfig::default().max_attempts(12))
+            .sleeper(sleeper.clone())
+            .build()
+            .unwrap();
+        let got = labels(client.all_stages().parallelism(8).page_size(2));
+        assert_eq!(got, want);
+        assert!(!sleeper.sleeps().is_empty(), "no request was throttled");
+    });
 }
