@@ -9,25 +9,41 @@
 //!
 //! With [`AllStages::parallelism`] above 1, a small pool of plain threads lists several
 //! APIs' stages at once, while results are still yielded in the sequential order: at most
-//! `parallelism` APIs are fetched ahead of the one being yielded (memory stays flat however
-//! many APIs there are), and every request of the listing, the APIs pages included, takes
-//! one of `parallelism` permits, so no more requests than that are ever in flight. The
-//! client's retry quota and rate limiter are shared by all of them.
+//! `parallelism` APIs are fetched ahead of the one being yielded, and every request of the
+//! listing, the APIs pages included, takes one of `parallelism` permits, so no more
+//! requests than that are ever in flight. The client's retry quota and rate limiter are
+//! shared by all of them.
+//!
+//! Memory stays flat however many APIs there are, and however many stages each has: a
+//! worker hands its API's stages over one page at a time and fetches the next page only
+//! once the page before has been taken to be yielded, so it is at most one page ahead.
+//! Workers are started as APIs arrive (never more than there are APIs, nor than
+//! `parallelism`); they stop when the listing ends or the iterator is dropped, and the
+//! drop waits for them (for one in a request, until the request ends), so no thread
+//! outlives the listing and no request starts after the drop returns.
+//!
+//! The parallel machinery is one lock and one condition variable (`Shared`): the permits,
+//! the stop flag and the pages each API's worker handed over live under it, and every
+//! change wakes every waiter, who checks whether the change concerns it.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
 
 use crate::error::Error;
 use crate::model::Stage;
 use crate::operations::get_apis::GetApisRequest;
 use crate::operations::get_stages::GetStagesRequest;
-use crate::paginator::Paginator;
+use crate::paginator::{PageMark, Paginator};
 use crate::queue::{queue, Receiver, Sender};
 use crate::Client;
 
 const PREFIX: &str = "apigwv2:all:";
 /// Requests in flight at once, by default.
 pub const DEFAULT_PARALLELISM: usize = 8;
+/// The most requests in flight (and worker threads) one listing may use: a larger
+/// [`AllStages::parallelism`] counts as this.
+pub const MAX_PARALLELISM: usize = 64;
 
 /// One stage, with the API it belongs to, as [`Client::all_stages`] yields it.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,10 +131,12 @@ impl AllStages {
     }
 
     /// How many requests may be in flight at once (several APIs' stages are then fetched
-    /// by that many worker threads). `1` lists one API after the other on the calling
-    /// thread; 0 counts as 1. Defaults to [`DEFAULT_PARALLELISM`] (8).
+    /// by up to that many worker threads, started as APIs arrive: never more than there
+    /// are APIs). `1` lists one API after the other on the calling thread; 0 counts as 1.
+    /// Defaults to 8 ([`DEFAULT_PARALLELISM`]); at most 64 ([`MAX_PARALLELISM`]), which a
+    /// larger value counts as.
     pub fn parallelism(mut self, n: usize) -> Self {
-        self.parallelism = n.max(1);
+        self.parallelism = n.clamp(1, MAX_PARALLELISM);
         self
     }
 
@@ -136,7 +154,7 @@ impl AllStages {
             return self.starting_token.clone();
         };
         if let Some(p) = &self.parallel {
-            return p.resume_token(apis, self.done);
+            return p.resume_token(apis);
         }
         if let Some(cur) = &self.current {
             match cur.stages.resume_token() {
@@ -146,9 +164,8 @@ impl AllStages {
                 None => {}
             }
         }
-        if self.done {
-            return None;
-        }
+        // `None` once the APIs listing is complete; after a failure to list the APIs, the
+        // page that failed.
         apis.resume_token().map(|at| encode(Some(&at), None))
     }
 
@@ -166,12 +183,7 @@ impl AllStages {
         }
         self.apis = Some(apis);
         if self.parallelism > 1 {
-            self.parallel = Some(Parallel::start(
-                &self.client,
-                self.parallelism,
-                self.page_size,
-                self.first_stages_token.take(),
-            ));
+            self.parallel = Some(Parallel::new(self.parallelism, self.first_stages_token.take()));
         }
         Ok(())
     }
@@ -209,7 +221,7 @@ impl Iterator for AllStages {
             }
         }
         if let (Some(p), Some(apis)) = (&mut self.parallel, &mut self.apis) {
-            let item = p.next(apis);
+            let item = p.next(&self.client, self.page_size, apis);
             if item.is_none() {
                 self.done = true;
             }
@@ -276,55 +288,157 @@ impl Iterator for AllStages {
 
 impl std::iter::FusedIterator for AllStages {}
 
-/// A counting semaphore: the requests of one listing that may be in flight at once.
+/// What the workers and the listing share, under one lock.
 #[derive(Debug)]
-struct Permits {
-    free: Mutex<usize>,
-    freed: Condvar,
+struct Shared {
+    state: Mutex<State>,
+    /// Notified (all waiters) on every change of `state`.
+    changed: Condvar,
 }
 
-/// One permit, given back when dropped.
-struct Permit<'a>(&'a Permits);
+#[derive(Debug)]
+struct State {
+    /// Set when the iterator is dropped: workers send nothing more and return.
+    stop: bool,
+    /// Permits free: requests that may still start.
+    free: usize,
+    /// What each API's worker handed over and the listing has not taken yet, by the
+    /// API's index: at most one chunk per API. A worker fetches its API's next page while
+    /// the page before is being yielded, and then waits for it to be taken.
+    slots: HashMap<u64, Chunk>,
+}
 
-impl Permits {
-    fn new(n: usize) -> Self {
-        Self {
-            free: Mutex::new(n),
-            freed: Condvar::new(),
-        }
-    }
+/// One hand-over from a worker, for one API.
+#[derive(Debug)]
+enum Chunk {
+    /// The stages of one page.
+    Page(PageChunk),
+    /// The listing of the API failed, with the resume token of the page that failed; the
+    /// API is done.
+    Failed(Error, Option<String>),
+    /// The API has no more stages.
+    End,
+}
 
-    fn acquire(&self) -> Permit<'_> {
-        let mut free = self.free.lock().unwrap_or_else(|p| p.into_inner());
-        while *free == 0 {
-            free = self.freed.wait(free).unwrap_or_else(|p| p.into_inner());
+/// The stages of one page.
+#[derive(Debug)]
+struct PageChunk {
+    stages: Vec<Stage>,
+    tokens: PageTokens,
+}
+
+/// What it takes to compute the resume token after any stage of a page, without holding a
+/// token per stage (a token may be long, a page long too).
+#[derive(Debug)]
+struct PageTokens {
+    /// Where the page began.
+    mark: Option<PageMark>,
+    /// How many stages it has.
+    len: usize,
+    /// The resume token after its last stage (`None`: the API's listing is complete).
+    end: Option<String>,
+}
+
+impl PageTokens {
+    /// The API's stages resume token after the first `consumed` stages of the page.
+    fn token_after(&self, consumed: usize) -> Option<String> {
+        match &self.mark {
+            Some(mark) if consumed < self.len => mark.token_after(consumed),
+            _ => self.end.clone(),
         }
-        *free -= 1;
-        Permit(self)
     }
 }
+
+/// One permit, given back (and every waiter woken) when dropped.
+struct Permit<'a>(&'a Shared);
 
 impl Drop for Permit<'_> {
     fn drop(&mut self) {
-        *self.0.free.lock().unwrap_or_else(|p| p.into_inner()) += 1;
-        self.0.freed.notify_one();
+        self.0.lock().free += 1;
+        self.0.changed.notify_all();
+    }
+}
+
+impl Shared {
+    fn new(permits: usize) -> Self {
+        Self {
+            state: Mutex::new(State {
+                stop: false,
+                free: permits,
+                slots: HashMap::new(),
+            }),
+            changed: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // No code panics while holding the lock, but poisoned state is still usable.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn wait<'a>(&self, guard: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
+        self.changed.wait(guard).unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A permit for the listing's own GetApis requests.
+    fn permit(&self) -> Permit<'_> {
+        let mut s = self.lock();
+        while s.free == 0 {
+            s = self.wait(s);
+        }
+        s.free -= 1;
+        Permit(self)
+    }
+
+    /// A permit for the worker of API `index`, once its last chunk was taken; `None`
+    /// once the listing is stopped.
+    fn permit_to_fetch(&self, index: u64) -> Option<Permit<'_>> {
+        let mut s = self.lock();
+        loop {
+            if s.stop {
+                return None;
+            }
+            if s.free > 0 && !s.slots.contains_key(&index) {
+                s.free -= 1;
+                return Some(Permit(self));
+            }
+            s = self.wait(s);
+        }
+    }
+
+    /// Hands a chunk of API `index` over to the listing (its worker waited for the chunk
+    /// before to be taken).
+    fn hand_over(&self, index: u64, chunk: Chunk) {
+        self.lock().slots.insert(index, chunk);
+        self.changed.notify_all();
+    }
+
+    /// The next chunk of API `index`, waiting for it.
+    fn take(&self, index: u64) -> Chunk {
+        let mut s = self.lock();
+        loop {
+            if let Some(chunk) = s.slots.remove(&index) {
+                drop(s);
+                // Its worker may fetch again.
+                self.changed.notify_all();
+                return chunk;
+            }
+            s = self.wait(s);
+        }
+    }
+
+    fn stop(&self) {
+        self.lock().stop = true;
+        self.changed.notify_all();
     }
 }
 
 /// One API to list, for a worker.
+#[derive(Debug)]
 struct Job {
     index: u64,
     api_id: String,
     starting_token: Option<String>,
-}
-
-/// What a worker found: every stage with the resume token that follows it, and the error
-/// that stopped the listing (with the resume token of the page that failed), if any.
-#[derive(Debug)]
-struct Done {
-    index: u64,
-    stages: Vec<(Stage, Option<String>)>,
-    error: Option<(Error, Option<String>)>,
 }
 
 /// An API sent to the workers, in the order it will be yielded.
@@ -335,30 +449,43 @@ struct Meta {
     api_name: String,
     /// The APIs listing's resume token that points at this API.
     at: Option<String>,
-    /// The token its stages listing starts from (when resuming in its middle).
-    start: Option<String>,
+    /// Its stages listing starts from the starting token (the first API only).
+    resumed: bool,
 }
 
-/// The API being yielded in parallel mode.
+/// Where the API being yielded stands, for its resume token.
+#[derive(Debug)]
+enum Place {
+    /// In this page, of which so many stages were yielded.
+    InPage(PageTokens, usize),
+    /// Its failure was yielded, with the resume token of the page that failed.
+    Failed(Option<String>),
+}
+
+/// The API being yielded in parallel mode, from its first chunk on.
 #[derive(Debug)]
 struct Yielding {
     meta: Meta,
-    stages: std::vec::IntoIter<(Stage, Option<String>)>,
-    error: Option<(Error, Option<String>)>,
-    /// The resume token after the last stage (or error) yielded; `None` before any.
-    last: Option<Option<String>>,
+    /// The stages of the current page still to yield.
+    stages: std::vec::IntoIter<Stage>,
+    place: Place,
+    /// A stage was yielded or a starting token given: no resume token from its listing
+    /// means it is complete (not that it is at its start).
+    begun: bool,
 }
 
 /// The parallel side of [`AllStages`].
 #[derive(Debug)]
 struct Parallel {
     parallelism: usize,
-    permits: Arc<Permits>,
-    jobs: Option<Sender<Job>>,
-    done: Receiver<Done>,
+    shared: Arc<Shared>,
+    /// The workers' job queue; dropped when the listing ends or is dropped, which lets
+    /// idle workers return.
+    jobs: Option<(Sender<Job>, Receiver<Job>)>,
+    workers: Vec<JoinHandle<()>>,
     next_index: u64,
+    /// The APIs sent to the workers and not being yielded yet, in order.
     pending: VecDeque<Meta>,
-    finished: HashMap<u64, Done>,
     current: Option<Yielding>,
     apis_done: bool,
     /// A failure to list the APIs, yielded once the APIs before it are.
@@ -367,35 +494,14 @@ struct Parallel {
 }
 
 impl Parallel {
-    fn start(
-        client: &Client,
-        parallelism: usize,
-        page_size: Option<u32>,
-        first_stages_token: Option<String>,
-    ) -> Self {
-        let permits = Arc::new(Permits::new(parallelism));
-        let (jobs_tx, jobs_rx) = queue::<Job>();
-        let (done_tx, done_rx) = queue::<Done>();
-        for _ in 0..parallelism {
-            let (client, jobs, done, permits) = (
-                client.clone(),
-                jobs_rx.clone(),
-                done_tx.clone(),
-                Arc::clone(&permits),
-            );
-            // A worker that cannot start leaves the others to do the work.
-            let _ = std::thread::Builder::new()
-                .name("apigwv2-all-stages".into())
-                .spawn(move || worker(&client, page_size, &jobs, &done, &permits));
-        }
+    fn new(parallelism: usize, first_stages_token: Option<String>) -> Self {
         Self {
             parallelism,
-            permits,
-            jobs: Some(jobs_tx),
-            done: done_rx,
+            shared: Arc::new(Shared::new(parallelism)),
+            jobs: Some(queue()),
+            workers: Vec::new(),
             next_index: 0,
             pending: VecDeque::new(),
-            finished: HashMap::new(),
             current: None,
             apis_done: false,
             fatal: None,
@@ -403,49 +509,80 @@ impl Parallel {
         }
     }
 
-    fn next(&mut self, apis: &mut Paginator<GetApisRequest>) -> Option<Result<ApiStage, Error>> {
+    fn next(
+        &mut self,
+        client: &Client,
+        page_size: Option<u32>,
+        apis: &mut Paginator<GetApisRequest>,
+    ) -> Option<Result<ApiStage, Error>> {
         loop {
-            if let Some(cur) = &mut self.current {
-                if let Some((stage, resume)) = cur.stages.next() {
-                    cur.last = Some(resume);
-                    return Some(Ok(ApiStage {
-                        api_id: cur.meta.api_id.clone(),
-                        api_name: cur.meta.api_name.clone(),
-                        stage,
-                    }));
+            // The API whose next chunk to take, and whether it has begun.
+            let (meta, begun) = match self.current.take() {
+                Some(mut cur) => {
+                    if let Some(stage) = cur.stages.next() {
+                        if let Place::InPage(_, consumed) = &mut cur.place {
+                            *consumed += 1;
+                        }
+                        cur.begun = true;
+                        let item = ApiStage {
+                            api_id: cur.meta.api_id.clone(),
+                            api_name: cur.meta.api_name.clone(),
+                            stage,
+                        };
+                        self.current = Some(cur);
+                        return Some(Ok(item));
+                    }
+                    if matches!(cur.place, Place::Failed(_)) {
+                        // Its failure was its last chunk: on to the next API.
+                        continue;
+                    }
+                    (cur.meta, cur.begun)
                 }
-                if let Some((error, resume)) = cur.error.take() {
-                    // No token after a failure means it failed at its start: resume there
-                    // (not "complete", as no token after a stage would mean).
-                    cur.last = resume.map(Some);
+                None => {
+                    self.dispatch(client, page_size, apis);
+                    let Some(meta) = self.pending.pop_front() else {
+                        self.finish();
+                        return self.fatal.take().map(Err);
+                    };
+                    let resumed = meta.resumed;
+                    (meta, resumed)
+                }
+            };
+            match self.shared.take(meta.index) {
+                // Done (or without stages): on to the next API.
+                Chunk::End => {}
+                Chunk::Page(page) => {
+                    self.current = Some(Yielding {
+                        meta,
+                        stages: page.stages.into_iter(),
+                        place: Place::InPage(page.tokens, 0),
+                        begun,
+                    });
+                }
+                Chunk::Failed(error, resume) => {
+                    let api_id = meta.api_id.clone();
+                    self.current = Some(Yielding {
+                        meta,
+                        stages: Vec::new().into_iter(),
+                        place: Place::Failed(resume),
+                        begun,
+                    });
                     return Some(Err(Error::InApi {
-                        api_id: cur.meta.api_id.clone(),
+                        api_id,
                         source: Box::new(error),
                     }));
                 }
-                self.current = None;
             }
-            self.dispatch(apis);
-            let Some(meta) = self.pending.pop_front() else {
-                self.jobs = None;
-                return self.fatal.take().map(Err);
-            };
-            let done = self.wait_for(meta.index);
-            self.current = Some(Yielding {
-                meta,
-                stages: done.stages.into_iter(),
-                error: done.error,
-                last: None,
-            });
         }
     }
 
-    /// Sends APIs to the workers until `parallelism` are ahead of the one being yielded.
-    fn dispatch(&mut self, apis: &mut Paginator<GetApisRequest>) {
+    /// Sends APIs to the workers until `parallelism` are ahead of the one being yielded,
+    /// starting a worker for each while there are fewer than `parallelism`.
+    fn dispatch(&mut self, client: &Client, page_size: Option<u32>, apis: &mut Paginator<GetApisRequest>) {
         while self.pending.len() < self.parallelism && !self.apis_done {
             let at = apis.resume_token();
             let next = {
-                let _permit = self.permits.acquire();
+                let _permit = self.shared.permit();
                 apis.next()
             };
             match next {
@@ -464,17 +601,24 @@ impl Parallel {
                         api_id: api_id.clone(),
                         api_name: api.name,
                         at,
-                        start: starting_token.clone(),
+                        resumed: starting_token.is_some(),
                     };
                     let job = Job {
                         index,
                         api_id,
                         starting_token,
                     };
-                    if let Some(jobs) = &self.jobs {
-                        if jobs.send(job).is_err() {
-                            self.finished.insert(index, lost(index));
-                        }
+                    if self.workers.len() < self.parallelism {
+                        self.spawn_worker(client, page_size);
+                    }
+                    // With no worker to take it (none could start), the API fails in its
+                    // place and the listing goes on.
+                    let sent = match &self.jobs {
+                        Some((jobs, _)) if !self.workers.is_empty() => jobs.send(job).is_ok(),
+                        _ => false,
+                    };
+                    if !sent {
+                        self.shared.hand_over(index, lost(None));
                     }
                     self.pending.push_back(meta);
                 }
@@ -482,84 +626,109 @@ impl Parallel {
         }
     }
 
-    fn wait_for(&mut self, index: u64) -> Done {
-        loop {
-            if let Some(done) = self.finished.remove(&index) {
-                return done;
-            }
-            match self.done.recv() {
-                Ok(done) => {
-                    self.finished.insert(done.index, done);
-                }
-                Err(_) => return lost(index),
-            }
+    fn spawn_worker(&mut self, client: &Client, page_size: Option<u32>) {
+        let Some((_, jobs)) = &self.jobs else {
+            return;
+        };
+        let (client, jobs, shared) = (client.clone(), jobs.clone(), Arc::clone(&self.shared));
+        // A worker that cannot start leaves the others to do the work.
+        if let Ok(handle) = std::thread::Builder::new()
+            .name("apigwv2-all-stages".into())
+            .spawn(move || worker(&client, page_size, &jobs, &shared))
+        {
+            self.workers.push(handle);
         }
     }
 
-    fn resume_token(&self, apis: &Paginator<GetApisRequest>, done: bool) -> Option<String> {
+    /// The listing is over: the workers, all idle, see the job queue close and return.
+    fn finish(&mut self) {
+        self.jobs = None;
+        self.join_workers();
+    }
+
+    fn join_workers(&mut self) {
+        for handle in self.workers.drain(..) {
+            // A worker's panics are caught; a join error cannot carry anything to report.
+            let _ = handle.join();
+        }
+    }
+
+    fn resume_token(&self, apis: &Paginator<GetApisRequest>) -> Option<String> {
         if let Some(cur) = &self.current {
-            match &cur.last {
-                // Nothing of it yielded yet: where its listing starts.
-                None => return Some(encode(cur.meta.at.as_deref(), cur.meta.start.as_deref())),
-                Some(Some(stages)) => return Some(encode(cur.meta.at.as_deref(), Some(stages))),
+            let at = cur.meta.at.as_deref();
+            let stages = match &cur.place {
+                Place::InPage(tokens, consumed) => tokens.token_after(*consumed),
+                Place::Failed(resume) => resume.clone(),
+            };
+            match stages {
+                Some(stages) => return Some(encode(at, Some(&stages))),
+                None if !cur.begun => return Some(encode(at, None)),
                 // This API is done: continue at the next one.
-                Some(None) => {}
+                None => {}
             }
         }
+        // The next API has not begun: only the first API resumes from a starting token, and
+        // it is never behind another.
         if let Some(next) = self.pending.front() {
-            return Some(encode(next.at.as_deref(), next.start.as_deref()));
+            return Some(encode(next.at.as_deref(), None));
         }
-        if done {
-            return None;
-        }
+        // `None` once the APIs listing is complete; after a failure to list the APIs, the
+        // page that failed.
         apis.resume_token().map(|at| encode(Some(&at), None))
     }
 }
 
-/// The result for an API whose worker is gone (it cannot happen but for a thread that
-/// failed to start or died): an error for that API, so the listing goes on.
-fn lost(index: u64) -> Done {
-    Done {
-        index,
-        stages: Vec::new(),
-        error: Some((
-            Error::Transport {
-                operation: "GetStages",
-                kind: crate::error::TransportErrorKind::Other,
-                message: "the worker thread listing this API stopped".into(),
-                attempts: 0,
-                source: None,
-            },
-            None,
-        )),
+impl Drop for Parallel {
+    /// Stops the workers and waits for them: one in a request returns when it ends, the
+    /// others at once. No request starts after this returns.
+    fn drop(&mut self) {
+        self.shared.stop();
+        self.jobs = None;
+        self.join_workers();
     }
 }
 
-/// A worker: lists one API's stages at a time, every page under a permit, until the
-/// listing is dropped.
-fn worker(
-    client: &Client,
-    page_size: Option<u32>,
-    jobs: &Receiver<Job>,
-    done: &Sender<Done>,
-    permits: &Permits,
-) {
-    loop {
-        let Ok(job) = jobs.recv() else {
-            return;
-        };
+/// The failure of an API whose worker panicked or could not be started, with the resume
+/// token after the last page handed over (`None`: the API's start).
+fn lost(resume: Option<String>) -> Chunk {
+    Chunk::Failed(
+        Error::Transport {
+            operation: "GetStages",
+            kind: crate::error::TransportErrorKind::Other,
+            message: "the worker thread listing this API stopped".into(),
+            attempts: 0,
+            source: None,
+        },
+        resume,
+    )
+}
+
+/// A worker: lists one API's stages at a time, handing them over page by page, every
+/// request under a permit, until the job queue closes or the listing is stopped.
+fn worker(client: &Client, page_size: Option<u32>, jobs: &Receiver<Job>, shared: &Shared) {
+    while let Ok(job) = jobs.recv() {
         let index = job.index;
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            list_one(client, page_size, job, permits)
-        }))
-        .unwrap_or_else(|_| lost(index));
-        if done.send(result).is_err() {
-            return;
+        // Where the API resumes after the pages handed over so far.
+        let mut resume = job.starting_token.clone();
+        let listed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            list_one(client, page_size, job, shared, &mut resume)
+        }));
+        match listed {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(_) => shared.hand_over(index, lost(resume)),
         }
     }
 }
 
-fn list_one(client: &Client, page_size: Option<u32>, job: Job, permits: &Permits) -> Done {
+/// Lists one API's stages into its slot; `false` when the listing was stopped first.
+fn list_one(
+    client: &Client,
+    page_size: Option<u32>,
+    job: Job,
+    shared: &Shared,
+    resume: &mut Option<String>,
+) -> bool {
     let mut stages = client.stages(job.api_id);
     if let Some(n) = page_size {
         stages = stages.page_size(n);
@@ -567,32 +736,43 @@ fn list_one(client: &Client, page_size: Option<u32>, job: Job, permits: &Permits
     if let Some(t) = job.starting_token {
         stages = stages.starting_token(t);
     }
-    let mut out = Vec::new();
     loop {
-        let next = {
-            let _permit = permits.acquire();
+        // The first stage of a page is the one that may need a request.
+        let first = {
+            let Some(_permit) = shared.permit_to_fetch(job.index) else {
+                return false;
+            };
             stages.next()
         };
-        match next {
-            None => {
-                return Done {
-                    index: job.index,
-                    stages: out,
-                    error: None,
-                }
-            }
+        let chunk = match first {
+            None => Chunk::End,
+            Some(Err(e)) => Chunk::Failed(e, stages.resume_token()),
             Some(Ok(stage)) => {
-                let resume = stages.resume_token();
-                out.push((stage, resume));
+                let mark = stages.page_mark();
+                let mut page = vec![stage];
+                // The rest of the page is at hand: no request.
+                while stages.buffered() > 0 {
+                    match stages.next() {
+                        Some(Ok(stage)) => page.push(stage),
+                        _ => break,
+                    }
+                }
+                let end = stages.resume_token();
+                resume.clone_from(&end);
+                Chunk::Page(PageChunk {
+                    tokens: PageTokens {
+                        mark,
+                        len: page.len(),
+                        end,
+                    },
+                    stages: page,
+                })
             }
-            Some(Err(e)) => {
-                let resume = stages.resume_token();
-                return Done {
-                    index: job.index,
-                    stages: out,
-                    error: Some((e, resume)),
-                };
-            }
+        };
+        let last = !matches!(chunk, Chunk::Page(_));
+        shared.hand_over(job.index, chunk);
+        if last {
+            return true;
         }
     }
 }

@@ -203,6 +203,16 @@ pub enum Error {
         /// How many empty pages came in a row.
         pages: usize,
     },
+    /// A listing went past the most items a call reads before it answers (for
+    /// [`Client::api_by_name`](crate::Client::api_by_name),
+    /// [`MAX_APIS_SCANNED`](crate::MAX_APIS_SCANNED) APIs): the call stops there instead
+    /// of reading a listing without end.
+    ListingTooLong {
+        /// The operation being paginated.
+        operation: &'static str,
+        /// The most items the call reads.
+        limit: usize,
+    },
     /// Listing one API's stages failed during
     /// [`Client::all_stages`](crate::Client::all_stages); the listing can go on with the
     /// next API. The accessors (`code`, `status`, `request_id`, ...) answer for the inner
@@ -425,6 +435,11 @@ impl fmt::Display for Error {
                 f,
                 "{operation} pagination stopped: {pages} pages in a row had no items but a \
                  nextToken, which looks endless"
+            ),
+            Self::ListingTooLong { operation, limit } => write!(
+                f,
+                "{operation} pagination stopped: the listing went past {limit} items, the most \
+                 this call reads"
             ),
             Self::ApiName { name, api_ids } if api_ids.is_empty() => {
                 write!(f, "no API is named {name:?}")

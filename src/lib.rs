@@ -278,7 +278,7 @@ mod ureq_transport;
 /// need not add it.
 pub use time;
 
-pub use all_stages::{AllStages, ApiStage, DEFAULT_PARALLELISM};
+pub use all_stages::{AllStages, ApiStage, DEFAULT_PARALLELISM, MAX_PARALLELISM};
 pub use builder::ClientBuilder;
 pub use client::{Client, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_OPERATION_TIMEOUT};
 pub use credentials::Credentials;
@@ -287,7 +287,7 @@ pub use model::{
     AccessLogSettings, Api, Cors, IpAddressType, LoggingLevel, ProtocolType, RouteSettings, Stage,
 };
 pub use operation::Page;
-pub use operations::get_apis::{GetApisOutput, GetApisRequest};
+pub use operations::get_apis::{GetApisOutput, GetApisRequest, MAX_APIS_SCANNED};
 pub use operations::get_stages::{GetStagesOutput, GetStagesRequest};
 pub use paginator::{Pages, Paginated, Paginator};
 

@@ -501,6 +501,35 @@ impl<R: Paginated> Paginator<R> {
     }
 }
 
+impl<R: Paginated> Paginator<R> {
+    /// The items of the current page not yielded yet: while above 0, `next` sends nothing.
+    pub(crate) fn buffered(&self) -> usize {
+        self.current.len()
+    }
+
+    /// Where the current page began, to compute the resume token after any of its items
+    /// later, once this paginator has moved on (`all_stages` hands whole pages over).
+    pub(crate) fn page_mark(&self) -> Option<PageMark> {
+        self.pages.page_start.clone().map(PageMark)
+    }
+}
+
+/// Where a page began (see [`Paginator::page_mark`]).
+#[derive(Debug, Clone)]
+pub(crate) struct PageMark(Position);
+
+impl PageMark {
+    /// The resume token after the first `consumed` items of the page: what
+    /// [`Paginator::resume_token`] said at that point, while items of the page were left.
+    pub(crate) fn token_after(&self, consumed: usize) -> Option<String> {
+        Position {
+            token: self.0.token.clone(),
+            skip: self.0.skip + consumed,
+        }
+        .to_token()
+    }
+}
+
 impl<R: Paginated> Iterator for Paginator<R> {
     type Item = Result<R::Item, Error>;
 

@@ -15,6 +15,9 @@ struct State<T> {
     items: VecDeque<T>,
     senders: usize,
     receivers: usize,
+    /// Receivers blocked in `recv` or `recv_timeout`, for the tests to wait on.
+    #[cfg(test)]
+    waiting: usize,
 }
 
 struct Shared<T> {
@@ -47,6 +50,8 @@ pub(crate) fn queue<T>() -> (Sender<T>, Receiver<T>) {
             items: VecDeque::new(),
             senders: 1,
             receivers: 1,
+            #[cfg(test)]
+            waiting: 0,
         }),
         ready: Condvar::new(),
     });
@@ -79,7 +84,15 @@ impl<T> Receiver<T> {
             if s.senders == 0 {
                 return Err(Disconnected(()));
             }
+            #[cfg(test)]
+            {
+                s.waiting += 1;
+            }
             s = self.0.ready.wait(s).unwrap_or_else(|p| p.into_inner());
+            #[cfg(test)]
+            {
+                s.waiting -= 1;
+            }
         }
     }
 
@@ -101,12 +114,20 @@ impl<T> Receiver<T> {
             if left.is_zero() {
                 return None;
             }
+            #[cfg(test)]
+            {
+                s.waiting += 1;
+            }
             s = self
                 .0
                 .ready
                 .wait_timeout(s, left)
                 .unwrap_or_else(|p| p.into_inner())
                 .0;
+            #[cfg(test)]
+            {
+                s.waiting -= 1;
+            }
         }
     }
 }
@@ -159,39 +180,149 @@ impl<T> std::fmt::Debug for Receiver<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::mpsc;
+
+    /// Far beyond anything a test here waits for: reached only when a thread is stuck.
+    const STUCK: Duration = Duration::from_secs(20);
+
+    impl<T> Receiver<T> {
+        /// Waits (yielding, up to [`STUCK`]) until `n` receivers are blocked waiting.
+        fn until_waiting(&self, n: usize) {
+            let until = Instant::now() + STUCK;
+            while self.0.lock().waiting != n {
+                assert!(Instant::now() < until, "never {n} receivers waiting");
+                std::thread::yield_now();
+            }
+        }
+    }
+
+    /// Runs `f` on a thread; its result comes through the returned channel.
+    fn on_thread<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> mpsc::Receiver<R> {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        rx
+    }
+
+    /// `rx.recv()`, failing the test if it blocks for [`STUCK`].
+    fn recv_within<T: Send + 'static>(rx: &Receiver<T>) -> Result<T, Disconnected<()>> {
+        let rx = rx.clone();
+        on_thread(move || rx.recv())
+            .recv_timeout(STUCK)
+            .expect("recv blocked")
+    }
 
     #[test]
-    fn order_and_disconnection() {
+    fn items_come_out_in_the_order_they_went_in() {
+        let (tx, rx) = queue();
+        let tx2 = tx.clone();
+        tx.send(1).unwrap();
+        tx2.send(2).unwrap();
+        tx.send(3).unwrap();
+        assert_eq!(
+            [
+                recv_within(&rx),
+                recv_within(&rx),
+                rx.recv_timeout(Duration::ZERO).unwrap()
+            ],
+            [Ok(1), Ok(2), Ok(3)]
+        );
+    }
+
+    #[test]
+    fn what_was_queued_is_received_after_the_last_sender_went() {
         let (tx, rx) = queue();
         tx.send(1).unwrap();
         let tx2 = tx.clone();
         tx2.send(2).unwrap();
         drop(tx);
-        assert_eq!(rx.recv(), Ok(1));
+        // One sender is left: nothing queued is not a disconnection.
+        assert_eq!(recv_within(&rx), Ok(1));
+        assert_eq!(recv_within(&rx), Ok(2));
+        assert_eq!(rx.recv_timeout(Duration::ZERO), None);
+        tx2.send(3).unwrap();
         drop(tx2);
-        // What was queued is still received after the last sender went.
-        assert_eq!(rx.recv(), Ok(2));
-        assert_eq!(rx.recv(), Err(Disconnected(())));
-        let (tx, rx) = queue();
-        let rx2 = rx.clone();
-        drop(rx);
-        tx.send(1).unwrap();
-        drop(rx2);
-        assert_eq!(tx.send(3), Err(Disconnected(3)));
+        assert_eq!(recv_within(&rx), Ok(3));
+        assert_eq!(recv_within(&rx), Err(Disconnected(())));
+        assert_eq!(rx.recv_timeout(Duration::ZERO), Some(Err(Disconnected(()))));
     }
 
     #[test]
-    fn waits_across_threads_and_times_out() {
-        let (tx, rx) = queue::<u32>();
-        assert!(rx.recv_timeout(Duration::from_millis(10)).is_none());
+    fn send_fails_only_once_every_receiver_is_gone() {
+        let (tx, rx) = queue();
         let rx2 = rx.clone();
-        let t = std::thread::spawn(move || rx2.recv());
-        std::thread::sleep(Duration::from_millis(20));
+        drop(rx);
+        assert_eq!(tx.send(1), Ok(()));
+        let rx3 = rx2.clone();
+        drop(rx2);
+        assert_eq!(tx.send(2), Ok(()));
+        assert_eq!(rx3.recv_timeout(Duration::ZERO), Some(Ok(1)));
+        drop(rx3);
+        assert_eq!(tx.send(3), Err(Disconnected(3)));
+        assert_eq!(tx.clone().send(4), Err(Disconnected(4)));
+    }
+
+    #[test]
+    fn a_send_wakes_a_waiting_receiver() {
+        let (tx, rx) = queue::<u32>();
+        let (rx2, rx3) = (rx.clone(), rx.clone());
+        let a = on_thread(move || rx2.recv());
+        let b = on_thread(move || rx3.recv_timeout(STUCK));
+        rx.until_waiting(2);
         tx.send(7).unwrap();
-        assert_eq!(t.join().unwrap(), Ok(7));
-        let t = std::thread::spawn(move || rx.recv_timeout(Duration::from_secs(30)));
-        std::thread::sleep(Duration::from_millis(20));
+        tx.send(8).unwrap();
+        let mut got = [
+            a.recv_timeout(STUCK).expect("recv was not woken").unwrap(),
+            b.recv_timeout(STUCK)
+                .expect("recv_timeout was not woken")
+                .expect("recv_timeout timed out")
+                .unwrap(),
+        ];
+        got.sort_unstable();
+        assert_eq!(got, [7, 8]);
         drop(tx);
-        assert_eq!(t.join().unwrap(), Some(Err(Disconnected(()))));
+    }
+
+    #[test]
+    fn the_last_sender_going_wakes_every_waiting_receiver() {
+        let (tx, rx) = queue::<u32>();
+        let tx2 = tx.clone();
+        let waiters: Vec<_> = (0..4)
+            .map(|i| {
+                let rx = rx.clone();
+                if i % 2 == 0 {
+                    on_thread(move || rx.recv())
+                } else {
+                    // Duration::MAX: no deadline at all.
+                    on_thread(move || rx.recv_timeout(Duration::MAX).expect("no deadline"))
+                }
+            })
+            .collect();
+        rx.until_waiting(4);
+        drop(tx);
+        // A sender is left: every receiver still waits.
+        assert_eq!(rx.recv_timeout(Duration::ZERO), None);
+        rx.until_waiting(4);
+        drop(tx2);
+        for (i, w) in waiters.iter().enumerate() {
+            let got = w.recv_timeout(STUCK);
+            assert_eq!(got, Ok(Err(Disconnected(()))), "receiver {i} was not woken");
+        }
+    }
+
+    #[test]
+    fn recv_timeout_gives_none_when_the_time_passes_first() {
+        let (tx, rx) = queue::<u32>();
+        let rx2 = rx.clone();
+        let timed_out = on_thread(move || {
+            [
+                rx2.recv_timeout(Duration::ZERO),
+                rx2.recv_timeout(Duration::from_millis(1)),
+            ]
+        });
+        assert_eq!(timed_out.recv_timeout(STUCK), Ok([None, None]));
+        tx.send(1).unwrap();
+        assert_eq!(rx.recv_timeout(Duration::ZERO), Some(Ok(1)));
     }
 }

@@ -228,15 +228,24 @@ fn all_stages_resumes_exactly_after_the_last_stage_yielded() {
     let all = names(&mut client.all_stages().page_size(2));
     assert_eq!(all.len(), 7);
     for cut in 0..=all.len() {
-        let mut it = client.all_stages().page_size(2);
-        let head = names(&mut it.by_ref().take(cut));
-        let Some(token) = it.resume_token() else {
-            // No token: nothing consumed yet, or everything was.
-            assert!(cut == 0 || cut == all.len(), "no resume token after {cut}");
+        // Sequential and parallel give the same token.
+        let mut tokens = Vec::new();
+        for p in [1, 8] {
+            let mut it = client.all_stages().parallelism(p).page_size(2);
+            let head = names(&mut it.by_ref().take(cut));
+            assert_eq!(head, all[..cut], "parallelism {p}");
+            tokens.push(it.resume_token());
+        }
+        assert_eq!(tokens[0], tokens[1], "cut after {cut}");
+        let token = tokens.swap_remove(0);
+        if cut == 0 || cut == all.len() {
+            // Nothing consumed yet; or the last stage of the last API (api-7) was.
+            assert_eq!(token, None, "cut after {cut}");
             continue;
-        };
+        }
+        let token = token.unwrap_or_else(|| panic!("no resume token after {cut}"));
         let rest = names(&mut client.all_stages().page_size(2).starting_token(token));
-        assert_eq!([head, rest].concat(), all, "cut after {cut}");
+        assert_eq!(rest, all[cut..], "cut after {cut}");
     }
     let e = client
         .all_stages()
@@ -342,4 +351,163 @@ fn api_by_name_finds_one_or_says_why_not() {
         client.api_by_name("orders"),
         Err(Error::TooManyRequests { .. })
     ));
+}
+
+/// An in-process GetApis: pages of `per_page` APIs, the `i`-th (from 0) `id-{i}` named
+/// `name_of(i)`, with a `nextToken` for `pages` pages; it counts the requests. With many
+/// pages, a listing that looks endless.
+#[derive(Debug, Clone)]
+struct EndlessApis {
+    per_page: usize,
+    pages: usize,
+    /// The name of the `i`-th API of the listing (0-based).
+    name_of: fn(usize) -> String,
+    requests: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl EndlessApis {
+    fn named(per_page: usize, pages: usize, name_of: fn(usize) -> String) -> Self {
+        Self {
+            per_page,
+            pages,
+            name_of,
+            requests: Default::default(),
+        }
+    }
+
+    fn requests(&self) -> usize {
+        self.requests.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn client(&self) -> Client {
+        Client::builder()
+            .region("us-east-1")
+            .credentials(apigwv2::Credentials::new(
+                "AKIDFAKE",
+                "fake-secret",
+                None::<String>,
+            ))
+            .endpoint_url("http://127.0.0.1:9")
+            .retry_config(RetryConfig::disabled())
+            .transport(self.clone())
+            .build()
+            .unwrap()
+    }
+}
+
+impl apigwv2::transport::Transport for EndlessApis {
+    fn send(
+        &self,
+        request: &apigwv2::transport::HttpRequest,
+        _max: u64,
+    ) -> Result<apigwv2::transport::HttpResponse, apigwv2::transport::TransportError> {
+        self.requests.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let page: usize = request
+            .url
+            .split_once("nextToken=p")
+            .map_or(0, |(_, n)| n.parse().unwrap());
+        let items: Vec<String> = (page * self.per_page..(page + 1) * self.per_page)
+            .map(|i| {
+                format!(
+                    r#"{{"apiId":"id-{i}","name":"{}","protocolType":"HTTP","routeSelectionExpression":"$request.method $request.path"}}"#,
+                    (self.name_of)(i)
+                )
+            })
+            .collect();
+        let next = if page + 1 < self.pages {
+            format!(r#","nextToken":"p{}""#, page + 1)
+        } else {
+            String::new()
+        };
+        Ok(apigwv2::transport::HttpResponse::new(
+            200,
+            vec![("content-type".into(), "application/json".into())],
+            format!(r#"{{"items":[{}]{next}}}"#, items.join(",")).into_bytes(),
+        ))
+    }
+}
+
+#[test]
+fn api_by_name_stops_at_its_limit_on_an_endless_listing_of_alike_apis() {
+    assert_eq!(apigwv2::MAX_APIS_SCANNED, 10_000);
+    // 1,000 pages of 100 APIs all named alike: the limit is reached after 100 pages, and
+    // the 101st is never asked for.
+    let fake = EndlessApis::named(100, 1_000, |_| "twin".into());
+    let e = fake.client().api_by_name("twin").unwrap_err();
+    assert_eq!(
+        e,
+        Error::ListingTooLong {
+            operation: "GetApis",
+            limit: 10_000
+        }
+    );
+    assert_eq!(
+        e.to_string(),
+        "GetApis pagination stopped: the listing went past 10000 items, the most this call reads"
+    );
+    assert_eq!(fake.requests(), 100);
+    // The same without any match.
+    let fake = EndlessApis::named(100, 1_000, |i| format!("name-{i}"));
+    let e = fake.client().api_by_name("twin").unwrap_err();
+    assert!(matches!(e, Error::ListingTooLong { limit: 10_000, .. }), "{e:?}");
+    assert_eq!(fake.requests(), 100);
+    // The limit falls in the middle of a page: it still stops there.
+    let fake = EndlessApis::named(300, 1_000, |i| format!("name-{i}"));
+    let e = fake.client().api_by_name("name-3").unwrap_err();
+    assert!(matches!(e, Error::ListingTooLong { limit: 10_000, .. }), "{e:?}");
+    assert_eq!(fake.requests(), 34);
+}
+
+#[test]
+fn api_by_name_reads_a_listing_of_exactly_its_limit_to_the_end() {
+    // 100 full pages and no more: the one match, the very last API, is found.
+    let fake = EndlessApis::named(100, 100, |i| {
+        if i == 9_999 {
+            "last".into()
+        } else {
+            format!("name-{i}")
+        }
+    });
+    let api = fake.client().api_by_name("last").unwrap();
+    assert_eq!(api.api_id.as_deref(), Some("id-9999"));
+    assert_eq!(fake.requests(), 100);
+    // One API more: past the limit, and the page that holds it is not fetched.
+    let fake = EndlessApis::named(100, 101, |i| {
+        if i == 9_999 {
+            "last".into()
+        } else {
+            format!("name-{i}")
+        }
+    });
+    let e = fake.client().api_by_name("last").unwrap_err();
+    assert!(matches!(e, Error::ListingTooLong { limit: 10_000, .. }), "{e:?}");
+    assert_eq!(fake.requests(), 100);
+}
+
+#[test]
+fn api_by_name_lists_every_id_of_an_ambiguous_name_across_pages() {
+    // Three APIs named alike, on three pages; every other name is unique.
+    let fake = EndlessApis::named(10, 5, |i| {
+        if [3, 17, 42].contains(&i) {
+            "twin".into()
+        } else {
+            format!("name-{i}")
+        }
+    });
+    match fake.client().api_by_name("twin") {
+        Err(Error::ApiName { name, api_ids }) => {
+            assert_eq!(
+                (name.as_str(), api_ids),
+                ("twin", vec!["id-3".to_owned(), "id-17".into(), "id-42".into()])
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(fake.requests(), 5);
+    let api = fake.client().api_by_name("name-41").unwrap();
+    assert_eq!(api.api_id.as_deref(), Some("id-41"));
+    match fake.client().api_by_name("nobody") {
+        Err(Error::ApiName { name, api_ids }) => assert_eq!((name.as_str(), api_ids.len()), ("nobody", 0)),
+        other => panic!("{other:?}"),
+    }
 }

@@ -23,6 +23,10 @@ impl GetApisRequest {
 
 paginated!(GetApisRequest => Api);
 
+/// The most APIs [`Client::api_by_name`] reads before it gives up with
+/// [`Error::ListingTooLong`]: far more than an account may have in a region.
+pub const MAX_APIS_SCANNED: usize = 10_000;
+
 /// One page of GetApis: the APIs, and the token of the next page when there is one.
 pub type GetApisOutput = Page<Api>;
 
@@ -53,19 +57,39 @@ impl Client {
     /// The one API named `name` (names are not unique: a deploy tool that knows its API by
     /// name asks this first). No API, or several, with that name is an
     /// [`Error::ApiName`] that lists the ids found.
+    ///
+    /// It reads the whole listing of APIs, keeping only the first match and the ids of the
+    /// others. A listing that goes on after [`MAX_APIS_SCANNED`] APIs (far more than an
+    /// account may have) is an [`Error::ListingTooLong`], without a request for the page
+    /// after them.
     pub fn api_by_name(&self, name: &str) -> Result<Api, Error> {
-        let mut found = Vec::new();
-        for api in self.apis() {
+        let mut first = None;
+        let mut api_ids = Vec::new();
+        let mut matches = 0usize;
+        let mut apis = self.apis().max_items(MAX_APIS_SCANNED);
+        for api in apis.by_ref() {
             let api = api?;
-            if api.name == name {
-                found.push(api);
+            if api.name != name {
+                continue;
+            }
+            matches += 1;
+            api_ids.extend(api.api_id.clone());
+            if first.is_none() {
+                first = Some(api);
             }
         }
-        match found.len() {
-            1 => Ok(found.swap_remove(0)),
+        // Stopped at the limit with more to list.
+        if apis.resume_token().is_some() {
+            return Err(Error::ListingTooLong {
+                operation: <GetApisRequest as Operation>::NAME,
+                limit: MAX_APIS_SCANNED,
+            });
+        }
+        match (matches, first) {
+            (1, Some(api)) => Ok(api),
             _ => Err(Error::ApiName {
                 name: name.to_owned(),
-                api_ids: found.into_iter().filter_map(|a| a.api_id).collect(),
+                api_ids,
             }),
         }
     }
