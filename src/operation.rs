@@ -351,6 +351,23 @@ mod tests {
             decode_error("GetStages", &r, None, 1),
             Error::TooManyRequests { .. }
         ));
+        // No code at all: the status decides.
+        let r = resp(404, &[], r#"{"message":"gone","resourceType":"Api"}"#);
+        match decode_error("GetStages", &r, None, 1) {
+            Error::NotFound {
+                resource_type,
+                details,
+            } => {
+                assert_eq!(resource_type.as_deref(), Some("Api"));
+                assert_eq!((details.status, details.message.as_deref()), (404, Some("gone")));
+            }
+            other => panic!("{other:?}"),
+        }
+        let r = resp(409, &[], r#"{"message":"busy"}"#);
+        assert!(matches!(
+            decode_error("GetStages", &r, None, 1),
+            Error::Service { .. }
+        ));
     }
 
     #[test]

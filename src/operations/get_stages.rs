@@ -104,6 +104,7 @@ mod tests {
             .unwrap();
         assert_eq!(r.method, "GET");
         assert_eq!(r.path, "/v2/apis/a1b2c3/stages");
+        assert_eq!(GetStagesRequest::new("a1b2c3").api_id(), "a1b2c3");
         assert_eq!(r.query.as_str(), "maxResults=25&nextToken=a%2Bb%2Fc%3D");
         let r = GetStagesRequest::new("x y/ü~$%").request().unwrap();
         assert_eq!(r.path, "/v2/apis/x%20y%2F%C3%BC~%24%25/stages");
