@@ -281,6 +281,8 @@ mod tests {
         ];
         got.sort_unstable();
         assert_eq!(got, [7, 8]);
+        // Both woke and left their wait.
+        rx.until_waiting(0);
         drop(tx);
     }
 
@@ -309,6 +311,7 @@ mod tests {
             let got = w.recv_timeout(STUCK);
             assert_eq!(got, Ok(Err(Disconnected(()))), "receiver {i} was not woken");
         }
+        rx.until_waiting(0);
     }
 
     #[test]
