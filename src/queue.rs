@@ -315,6 +315,16 @@ mod tests {
     }
 
     #[test]
+    fn debug_names_the_end_and_never_the_items() {
+        let (tx, rx) = queue::<&str>();
+        tx.send("secret").unwrap();
+        assert_eq!(
+            (format!("{tx:?}"), format!("{rx:?}")),
+            ("Sender".into(), "Receiver".into())
+        );
+    }
+
+    #[test]
     fn recv_timeout_gives_none_when_the_time_passes_first() {
         let (tx, rx) = queue::<u32>();
         let rx2 = rx.clone();
