@@ -79,6 +79,10 @@ struct Current {
 /// API; [`AllStages::resume_token`] taken right after such an error points at the page that
 /// failed, so that a later run can retry it.
 ///
+/// With [`AllStages::parallelism`] above 1, dropping the iterator before its end stops its
+/// worker threads and waits for them: a worker in the middle of a request ends that
+/// request first (within the client's timeouts), and none sends another.
+///
 /// ```
 /// # use apigwv2::{testing::LocalApiGateway, Stage};
 /// # let gw = LocalApiGateway::builder()
@@ -581,6 +585,8 @@ impl Parallel {
     fn dispatch(&mut self, client: &Client, page_size: Option<u32>, apis: &mut Paginator<GetApisRequest>) {
         while self.pending.len() < self.parallelism && !self.apis_done {
             let at = apis.resume_token();
+            // (Here at most `parallelism - 1` APIs are pending, one request each at most, so
+            // this permit is free at once; it keeps the bound explicit all the same.)
             let next = {
                 let _permit = self.shared.permit();
                 apis.next()
