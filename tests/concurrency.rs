@@ -873,6 +873,17 @@ fn exactly_parallelism_apis_are_dispatched_ahead_of_the_one_being_yielded() {
             assert_eq!(fake.counts().apis_pages, 12);
             assert_eq!(fake.counts().requests, 24);
         }
+        // Parallelism 1 is the calling thread's own work: no worker at all.
+        let fake = Fake::new(&apis, 1);
+        let client = fake.client();
+        #[cfg(target_os = "linux")]
+        let before = thread_ids();
+        let mut it = client.all_stages().parallelism(1);
+        assert_eq!(label(it.next().unwrap()), "api-00/s0");
+        assert_eq!(fake.counts().apis_pages, 1);
+        #[cfg(target_os = "linux")]
+        assert_eq!(workers_started_since(&before), 0);
+        assert_eq!(it.count(), 11);
     });
 }
 
