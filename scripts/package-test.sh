@@ -19,7 +19,9 @@ echo "packaged $crate: $(tar tzf "$crate" | wc -l) files"
 # A fixed folder, its files touched now: cargo keys a path package's builds by its place
 # relative to the workspace and checks sources by mtime, so a temporary folder or the
 # archive's old mtimes would let it reuse test binaries built from an earlier unpacking.
-work="$root/target/package-test"
+# Outside the repository: under it, cargo would take the unpacked crate for a stray member
+# of this workspace.
+work="${TMPDIR:-/tmp}/apigwv2-package-test"
 rm -rf "$work"
 mkdir -p "$work"
 tar xzf "$crate" -C "$work" --touch
