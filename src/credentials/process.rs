@@ -207,6 +207,26 @@ mod tests {
 
     const LONG: Duration = Duration::from_secs(20);
 
+    /// Waits (up to [`LONG`]) for the process whose id is in `pid_file` to be gone, and
+    /// fails naming it as `what` if it is not; removes the file.
+    fn assert_stopped(pid_file: &std::path::Path, what: &str) {
+        let pid = std::fs::read_to_string(pid_file).unwrap().trim().to_owned();
+        let alive = || {
+            Command::new("kill")
+                .args(["-0", &pid])
+                .stderr(Stdio::null())
+                .status()
+                .unwrap()
+                .success()
+        };
+        let until = Instant::now() + LONG;
+        while alive() && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(!alive(), "{what} ({pid}) outlived the call");
+        let _ = std::fs::remove_file(pid_file);
+    }
+
     #[test]
     fn reads_version_1_and_every_field() {
         let c = run(
@@ -311,21 +331,7 @@ mod tests {
             "credential_process: did not finish within 300ms; it and its children were stopped"
         );
         assert!(started.elapsed() < LONG, "{:?}", started.elapsed());
-        let pid = std::fs::read_to_string(&pid_file).unwrap().trim().to_owned();
-        let alive = || {
-            Command::new("kill")
-                .args(["-0", &pid])
-                .stderr(Stdio::null())
-                .status()
-                .unwrap()
-                .success()
-        };
-        let until = Instant::now() + LONG;
-        while alive() && Instant::now() < until {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        assert!(!alive(), "the helper's child {pid} outlived the call");
-        let _ = std::fs::remove_file(&pid_file);
+        assert_stopped(&pid_file, "the helper's child");
     }
 
     #[test]
@@ -354,24 +360,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.access_key_id(), "A");
-        let pid = std::fs::read_to_string(&pid_file).unwrap().trim().to_owned();
-        let alive = || {
-            Command::new("kill")
-                .args(["-0", &pid])
-                .stderr(Stdio::null())
-                .status()
-                .unwrap()
-                .success()
-        };
-        let until = Instant::now() + LONG;
-        while alive() && Instant::now() < until {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        assert!(
-            !alive(),
-            "the helper's child {pid}, holding its stderr, outlived the call"
-        );
-        let _ = std::fs::remove_file(&pid_file);
+        assert_stopped(&pid_file, "the helper's child holding its stderr");
     }
 
     #[test]
