@@ -26,6 +26,7 @@ cp README.md "$work/crate/"
 [ -f Cargo.lock ] && cp Cargo.lock "$work/crate/"
 awk '
     /^\[dev-dependencies\]/ { skip = 1; next }
+    /^\[workspace\]/ { skip = 1; next }
     /^\[\[bench\]\]/ { skip = 1; next }
     /^\[\[example\]\]/ { skip = 1; next }
     /^\[/ { skip = 0 }
